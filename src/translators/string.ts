@@ -1,0 +1,48 @@
+import { TranslationError } from '../core/errors.js';
+import type { InboundMessage, MessageMetadata } from '../core/message.js';
+import { baseMetadata } from '../core/message.js';
+import type { MessageTranslator, TranslatedMessage } from '../core/translator.js';
+
+/** Options of {@link stringTranslator}. */
+export interface StringTranslatorOptions {
+  /**
+   * Whether an empty body is a translation error.
+   *
+   * @defaultValue false
+   */
+  readonly isEmptyRejected?: boolean;
+}
+
+/**
+ * The string translator: content is the message body as text.
+ *
+ * @example
+ * ```ts
+ * new Route({ name: 'lines', provider, messageTranslator: stringTranslator(), handler: (line) => ... });
+ * ```
+ */
+export function stringTranslator(
+  options: StringTranslatorOptions = {},
+): MessageTranslator<string, MessageMetadata> {
+  const isEmptyRejected = options.isEmptyRejected ?? false;
+  return {
+    translate(message: InboundMessage): TranslatedMessage<string, MessageMetadata> {
+      if (isEmptyRejected && message.body.length === 0) {
+        throw new TranslationError('LOAFER_ERR_TRANSLATION_EMPTY_BODY', 'message body is empty');
+      }
+      return { content: message.body, metadata: baseMetadata(message) };
+    },
+  };
+}
+
+/**
+ * The "none" translator: content is the fetched message itself, untouched (`message.raw` holds the
+ * provider's own object). For handlers that decode messages themselves.
+ */
+export function rawTranslator(): MessageTranslator<InboundMessage, MessageMetadata> {
+  return {
+    translate(message: InboundMessage): TranslatedMessage<InboundMessage, MessageMetadata> {
+      return { content: message, metadata: baseMetadata(message) };
+    },
+  };
+}
