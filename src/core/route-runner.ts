@@ -128,6 +128,10 @@ function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 function decide(result: unknown): Decision {
   if (result instanceof RetryAfter) return result;
   return result ? 'delete' : 'keep';
@@ -320,13 +324,9 @@ export class RouteRunner {
 
   #spawnPoller(): void {
     this.#pollers += 1;
-    this.#poll().then(
-      () => this.#pollerExited(),
-      (error: unknown) => {
-        this.#logger.error({ err: error }, 'poller failed unexpectedly');
-        this.#pollerExited();
-      },
-    );
+    this.#poll().catch((error: unknown) => {
+      this.#logger.error({ err: error }, 'poller failed unexpectedly');
+    });
   }
 
   #pollerExited(): void {
@@ -350,28 +350,43 @@ export class RouteRunner {
   }
 
   async #poll(): Promise<void> {
-    const signal = this.#pollController.signal;
-    const maxPollers = this.#route.options.maxConcurrentFetches;
-    while (!signal.aborted) {
-      const permits = await this.#takePermits(signal);
-      if (permits === 0) return;
-      const messages = await this.#fetch(permits, signal);
-      if (messages === undefined) {
-        // Failed: one poller keeps retrying with backoff, the others leave.
-        if (this.#pollers > 1) return;
-        await this.#deps.clock.sleep(this.#backoffMs(), signal);
-        continue;
+    let hasLeft = false;
+    // Leaving is decided and counted in one synchronous step, so that pollers deciding at the same
+    // time see each other and the last one always stays.
+    const leaveIfNotLast = (): boolean => {
+      if (this.#pollers <= 1) return false;
+      hasLeft = true;
+      this.#pollerExited();
+      return true;
+    };
+    try {
+      const signal = this.#pollController.signal;
+      const maxPollers = this.#route.options.maxConcurrentFetches;
+      while (!signal.aborted) {
+        const permits = await this.#takePermits(signal);
+        if (permits === 0) return;
+        const messages = await this.#fetch(permits, signal);
+        if (messages === undefined) {
+          // Failed: one poller keeps retrying with backoff, the others leave.
+          if (leaveIfNotLast()) return;
+          await this.#deps.clock.sleep(this.#backoffMs(), signal);
+          continue;
+        }
+        this.#dispatchAll(messages, permits);
+        if (messages.length === 0) {
+          if (leaveIfNotLast()) return;
+          // A provider that answers "empty" at once (short polling) must not starve the event loop.
+          await yieldToEventLoop();
+        } else if (
+          messages.length === this.#batchSize &&
+          this.#pollers < maxPollers &&
+          this.#capacity.available > 0
+        ) {
+          this.#spawnPoller();
+        }
       }
-      this.#dispatchAll(messages, permits);
-      if (messages.length === 0) {
-        if (this.#pollers > 1) return;
-      } else if (
-        messages.length === this.#batchSize &&
-        this.#pollers < maxPollers &&
-        this.#capacity.available > 0
-      ) {
-        this.#spawnPoller();
-      }
+    } finally {
+      if (!hasLeft) this.#pollerExited();
     }
   }
 
