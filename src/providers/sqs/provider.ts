@@ -1,0 +1,552 @@
+import type { Message, QueueAttributeName, ReceiveMessageCommandInput } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { ConfigurationError, ProviderError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import type { InboundMessage } from '../../core/message.js';
+import type {
+  ExtendVisibilityOptions,
+  FetchOptions,
+  Provider,
+  ProviderInfo,
+  ReleaseOptions,
+} from '../../core/provider.js';
+import { MAX_VISIBILITY_SECONDS } from '../../core/retry.js';
+import { describeValue } from '../../core/validate.js';
+import type { BatchEntryFailure } from './batcher.js';
+import { RequestBatcher } from './batcher.js';
+import {
+  isAccessDeniedError,
+  isRetryableEntryFailure,
+  isStaleReceiptFailure,
+  toProviderError,
+} from './errors.js';
+import type { SqsInboundMessage } from './message.js';
+import { toInboundMessage } from './message.js';
+import type { ResolvedSqsProviderOptions, SqsProviderOptions } from './options.js';
+import { MAX_BATCH_ENTRIES, resolveSqsProviderOptions } from './options.js';
+
+/** A pending visibility change: a release (back to the queue) or an extension (heartbeat). */
+interface VisibilityChange {
+  readonly message: InboundMessage<Message>;
+  readonly visibilityTimeout: number;
+  readonly isExtension: boolean;
+}
+
+/** The parts of a receive request that never change. */
+type ReceiveDefaults = Omit<ReceiveMessageCommandInput, 'QueueUrl' | 'MaxNumberOfMessages'>;
+
+const QUEUE_ATTRIBUTES: QueueAttributeName[] = ['FifoQueue', 'VisibilityTimeout', 'RedrivePolicy'];
+const NO_MESSAGES: readonly SqsInboundMessage[] = Object.freeze([]);
+
+/** Reads `maxReceiveCount` and `deadLetterTargetArn` from a queue's `RedrivePolicy` attribute. */
+export function parseRedrivePolicy(
+  text: string | undefined,
+): { readonly maxReceiveCount: number; readonly deadLetterTarget: string } | undefined {
+  if (text === undefined || text.length === 0) return undefined;
+  let policy: unknown;
+  try {
+    policy = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof policy !== 'object' || policy === null) return undefined;
+  const { maxReceiveCount, deadLetterTargetArn } = policy as Record<string, unknown>;
+  const count = typeof maxReceiveCount === 'string' ? Number(maxReceiveCount) : maxReceiveCount;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) return undefined;
+  if (typeof deadLetterTargetArn !== 'string' || deadLetterTargetArn.length === 0) return undefined;
+  return { maxReceiveCount: count, deadLetterTarget: deadLetterTargetArn };
+}
+
+function receiptOf(message: InboundMessage<Message>): string | undefined {
+  const receipt = (message.raw as Message | undefined)?.ReceiptHandle;
+  return typeof receipt === 'string' && receipt.length > 0 ? receipt : undefined;
+}
+
+/**
+ * The SQS provider: receives messages from one queue with long polling, on AWS SDK v3, and batches its
+ * acks: deletes go out as `DeleteMessageBatch`, releases and visibility extensions as
+ * `ChangeMessageVisibilityBatch` (at 10 entries, or a few milliseconds after the first), each entry's
+ * result handled on its own.
+ *
+ * Without client options it uses the SDK's defaults: the default credential chain, `AWS_REGION`,
+ * `AWS_ENDPOINT_URL`. Requests always go to that endpoint, never to the host of a queue URL.
+ *
+ * @example
+ * ```ts
+ * const provider = new SqsProvider({ queue: 'orders', region: 'eu-west-1' });
+ * const route = new Route({ name: 'orders', provider, messageTranslator: jsonTranslator(), handler });
+ * ```
+ */
+export class SqsProvider implements Provider<Message> {
+  /** `sqs queue <name>`, for logs. */
+  readonly description: string;
+  /** The most messages one receive asks for (`maxMessagesPerFetch`, at most 10). */
+  readonly maxMessagesPerFetch: number;
+  readonly #options: ResolvedSqsProviderOptions;
+  readonly #client: SQSClient;
+  readonly #ownsClient: boolean;
+  readonly #logger: Logger;
+  readonly #stopController = new AbortController();
+  readonly #receives = new Set<Promise<unknown>>();
+  readonly #deletes: RequestBatcher<InboundMessage<Message>>;
+  readonly #visibility: RequestBatcher<VisibilityChange>;
+  readonly #receiveInput: ReceiveDefaults;
+  #queueUrl: string | undefined;
+  #isStopped = false;
+  #stopping: Promise<void> | undefined;
+
+  /**
+   * @param options - see {@link SqsProviderOptions}.
+   * @throws {ConfigurationError} when an option is invalid.
+   */
+  constructor(options: SqsProviderOptions) {
+    const resolved = resolveSqsProviderOptions(options);
+    this.#options = resolved;
+    this.#queueUrl = resolved.queueUrl;
+    this.#ownsClient = resolved.client === undefined;
+    this.#client = resolved.client ?? new SQSClient(resolved.clientConfig);
+    this.#logger = resolved.logger.child({ queue: resolved.queueName });
+    this.description = `sqs queue ${resolved.queueName}`;
+    this.maxMessagesPerFetch = resolved.maxMessagesPerFetch;
+    const receiveInput: { -readonly [K in keyof ReceiveDefaults]: ReceiveDefaults[K] } = {
+      WaitTimeSeconds: resolved.waitTimeSeconds,
+      MessageSystemAttributeNames: [
+        ...resolved.attributeNames,
+      ] as ReceiveMessageCommandInput['MessageSystemAttributeNames'],
+      MessageAttributeNames: [...resolved.messageAttributeNames],
+    };
+    if (resolved.visibilityTimeoutSeconds !== undefined) {
+      receiveInput.VisibilityTimeout = resolved.visibilityTimeoutSeconds;
+    }
+    this.#receiveInput = receiveInput;
+    const batching = {
+      maxEntries: MAX_BATCH_ENTRIES,
+      windowMs: resolved.ackBatchWindowMs,
+      maxAttempts: resolved.ackMaxAttempts,
+      clock: resolved.clock,
+      random: resolved.random,
+    };
+    this.#deletes = new RequestBatcher<InboundMessage<Message>>({
+      ...batching,
+      send: (messages, ids) => this.#sendDeletes(messages, ids),
+      toError: (error) => toProviderError(error, `delete from queue ${resolved.queueName}`),
+      judgeFailure: (message, failure) => this.#judgeDeleteFailure(message, failure),
+    });
+    this.#visibility = new RequestBatcher<VisibilityChange>({
+      ...batching,
+      send: (changes, ids) => this.#sendVisibilityChanges(changes, ids),
+      toError: (error) => toProviderError(error, `change visibility in queue ${resolved.queueName}`),
+      judgeFailure: (change, failure) => this.#judgeVisibilityFailure(change, failure),
+    });
+  }
+
+  /** The queue as given: a name or a URL. */
+  get queue(): string {
+    return this.#options.queue;
+  }
+
+  /** The queue's name. */
+  get queueName(): string {
+    return this.#options.queueName;
+  }
+
+  /** The queue's URL, once known (given, or resolved by `start()` or the first fetch). */
+  get queueUrl(): string | undefined {
+    return this.#queueUrl;
+  }
+
+  /** The SQS client in use: the caller's, or the one the provider created. */
+  get client(): SQSClient {
+    return this.#client;
+  }
+
+  /** The options after defaults. */
+  get options(): ResolvedSqsProviderOptions {
+    return this.#options;
+  }
+
+  /**
+   * Resolves the queue URL (when given a name) and reads the queue's attributes: whether it is FIFO,
+   * its visibility timeout, and its redrive policy (`maxReceiveCount`, dead-letter queue ARN). When the
+   * credentials may not read queue attributes, logs a warning once and reports what the name tells.
+   *
+   * @throws {ProviderError} when the queue does not exist or SQS cannot be reached; the route retries.
+   */
+  async start({ signal }: { readonly signal: AbortSignal }): Promise<ProviderInfo> {
+    this.#assertRunning();
+    const queueUrl = await this.#resolveQueueUrl(signal);
+    const name = this.#options.queueName;
+    let attributes: Record<string, string>;
+    try {
+      const output = await this.#call(signal, undefined, (abortSignal) =>
+        this.#client.send(
+          new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: QUEUE_ATTRIBUTES }),
+          {
+            abortSignal,
+          },
+        ),
+      );
+      attributes = output.Attributes ?? {};
+    } catch (error) {
+      if (isAccessDeniedError(error)) {
+        this.#logger.warn(
+          { err: toProviderError(error, `read attributes of queue ${name}`) },
+          'cannot read queue attributes: dead-letter awareness is off',
+        );
+        return this.#fallbackInfo();
+      }
+      throw toProviderError(error, `read attributes of queue ${name}`);
+    }
+    const info: {
+      isFifo: boolean;
+      visibilityTimeoutSeconds?: number;
+      maxReceiveCount?: number;
+      deadLetterTarget?: string;
+    } = { isFifo: attributes.FifoQueue === 'true' };
+    const visibility = this.#options.visibilityTimeoutSeconds ?? Number(attributes.VisibilityTimeout);
+    if (Number.isInteger(visibility) && visibility >= 0) info.visibilityTimeoutSeconds = visibility;
+    const redrive = parseRedrivePolicy(attributes.RedrivePolicy);
+    if (redrive !== undefined) {
+      info.maxReceiveCount = redrive.maxReceiveCount;
+      info.deadLetterTarget = redrive.deadLetterTarget;
+    }
+    this.#logger.debug({ queueUrl, ...info }, 'queue attributes read');
+    return info;
+  }
+
+  /**
+   * Receives up to `maxMessages` messages (at most `maxMessagesPerFetch`), long polling for up to
+   * `waitTimeSeconds`. Resolves with nothing when `signal` aborts or the provider stops mid-poll.
+   *
+   * @throws {ProviderError} when the receive fails or times out (`requestTimeoutMs`).
+   */
+  async fetchMessages({ maxMessages, signal }: FetchOptions): Promise<readonly SqsInboundMessage[]> {
+    this.#assertRunning();
+    if (signal.aborted) return NO_MESSAGES;
+    const request = this.#receive(maxMessages, signal);
+    this.#receives.add(request);
+    try {
+      return await request;
+    } finally {
+      this.#receives.delete(request);
+    }
+  }
+
+  /**
+   * Deletes a message, batched with others into `DeleteMessageBatch`. A receipt that is no longer
+   * valid (the message was deleted, or redelivered elsewhere) is logged as a warning and resolves.
+   *
+   * @throws {ProviderError} `LOAFER_ERR_PROVIDER_ACK_FAILED` when SQS refused this entry; the
+   * request's own error when the whole request failed after its retries;
+   * `LOAFER_ERR_PROVIDER_STOPPED` after `stop()`.
+   */
+  confirmMessage(message: InboundMessage<Message>): Promise<void> {
+    const refused = this.#refuse(message);
+    if (refused !== undefined) return refused;
+    return this.#deletes.add(message);
+  }
+
+  /**
+   * Makes a message visible again, at once or after `delaySeconds` (rounded up, 0 to 43200), batched
+   * into `ChangeMessageVisibilityBatch`. Never deletes. A receipt that is no longer valid is logged and
+   * resolves: the message is already back in the queue (or gone).
+   *
+   * @throws {ProviderError} as {@link confirmMessage} does.
+   */
+  releaseMessage(message: InboundMessage<Message>, options: ReleaseOptions = {}): Promise<void> {
+    const refused = this.#refuse(message);
+    if (refused !== undefined) return refused;
+    const delay = options.delaySeconds ?? 0;
+    if (typeof delay !== 'number' || Number.isNaN(delay) || delay < 0) {
+      return Promise.reject(
+        new ConfigurationError(
+          'delaySeconds',
+          `Expected \`delaySeconds\` to be a number >= 0, got ${describeValue(delay)}`,
+        ),
+      );
+    }
+    const visibilityTimeout = Math.min(MAX_VISIBILITY_SECONDS, Math.ceil(delay));
+    return this.#visibility.add({ message, visibilityTimeout, isExtension: false });
+  }
+
+  /**
+   * Keeps a message hidden for `visibilitySeconds` (rounded up) from now, batched into
+   * `ChangeMessageVisibilityBatch` with other extensions and releases: the visibility heartbeat's call.
+   * An extension past `maxVisibilityExtensionSeconds` (counted from the receive) is shortened to it.
+   *
+   * @throws {ProviderError} `LOAFER_ERR_PROVIDER_ACK_FAILED` (not retryable) when the receipt is no
+   * longer valid, when the cap is reached, or when SQS refused the entry: the heartbeat should stop and
+   * the handler's work be aborted, as the message may be delivered again. A whole-request failure
+   * rejects with its own error after the retries.
+   */
+  extendVisibility(message: InboundMessage<Message>, options: ExtendVisibilityOptions): Promise<void> {
+    const refused = this.#refuse(message);
+    if (refused !== undefined) return refused;
+    const seconds = options?.visibilitySeconds;
+    if (typeof seconds !== 'number' || Number.isNaN(seconds) || seconds < 0) {
+      return Promise.reject(
+        new ConfigurationError(
+          'visibilitySeconds',
+          `Expected \`visibilitySeconds\` to be a number >= 0, got ${describeValue(seconds)}`,
+        ),
+      );
+    }
+    let visibilityTimeout = Math.min(MAX_VISIBILITY_SECONDS, Math.ceil(seconds));
+    const receivedAt = (message as Partial<SqsInboundMessage>).receivedAt;
+    if (typeof receivedAt === 'number') {
+      const cap = this.#options.maxVisibilityExtensionSeconds;
+      const remaining = Math.floor(cap - (this.#options.clock.now() - receivedAt) / 1000);
+      if (remaining < 1) {
+        return Promise.reject(
+          new ProviderError(
+            'LOAFER_ERR_PROVIDER_ACK_FAILED',
+            `message ${message.id} has been kept hidden for the ${cap} s cap (maxVisibilityExtensionSeconds): not extended`,
+          ),
+        );
+      }
+      if (visibilityTimeout > remaining) visibilityTimeout = remaining;
+    }
+    return this.#visibility.add({ message, visibilityTimeout, isExtension: true });
+  }
+
+  /** Sends pending deletes and visibility changes now; resolves when every request sent so far settled. */
+  async flush(): Promise<void> {
+    await Promise.all([this.#deletes.flush(), this.#visibility.flush()]);
+  }
+
+  /**
+   * Stops: new calls reject with `LOAFER_ERR_PROVIDER_STOPPED`, a receive in progress ends with no
+   * messages, pending deletes and visibility changes are sent and awaited, and the client is destroyed
+   * when the provider created it (a client you gave stays yours). Idempotent.
+   */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#shutdown();
+    return this.#stopping;
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#isStopped = true;
+    this.#stopController.abort();
+    await this.flush();
+    while (this.#receives.size > 0) await Promise.allSettled([...this.#receives]);
+    if (this.#ownsClient) this.#client.destroy();
+  }
+
+  // ---- receiving ----
+
+  async #receive(maxMessages: number, signal: AbortSignal): Promise<readonly SqsInboundMessage[]> {
+    const stopSignal = this.#stopController.signal;
+    let messages: Message[] | undefined;
+    try {
+      const queueUrl = this.#queueUrl ?? (await this.#resolveQueueUrl(signal));
+      const input: ReceiveMessageCommandInput = {
+        ...this.#receiveInput,
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: Math.max(1, Math.min(maxMessages, this.maxMessagesPerFetch)),
+      };
+      const output = await this.#call(signal, stopSignal, (abortSignal) =>
+        this.#client.send(new ReceiveMessageCommand(input), { abortSignal }),
+      );
+      messages = output.Messages;
+    } catch (error) {
+      if (signal.aborted || stopSignal.aborted) return NO_MESSAGES;
+      throw toProviderError(error, `receive from queue ${this.#options.queueName}`);
+    }
+    if (messages === undefined || messages.length === 0) return NO_MESSAGES;
+    const receivedAt = this.#options.clock.now();
+    const inbound = new Array<SqsInboundMessage>(messages.length);
+    for (let index = 0; index < messages.length; index++) {
+      inbound[index] = toInboundMessage(messages[index] as Message, receivedAt);
+    }
+    return inbound;
+  }
+
+  /** The queue URL: given, cached, or looked up by name (once it succeeds, never again). */
+  async #resolveQueueUrl(signal: AbortSignal | undefined): Promise<string> {
+    if (this.#queueUrl !== undefined) return this.#queueUrl;
+    const name = this.#options.queueName;
+    try {
+      const input: { QueueName: string; QueueOwnerAWSAccountId?: string } = { QueueName: name };
+      if (this.#options.queueOwnerAccountId !== undefined) {
+        input.QueueOwnerAWSAccountId = this.#options.queueOwnerAccountId;
+      }
+      const output = await this.#call(signal, this.#stopController.signal, (abortSignal) =>
+        this.#client.send(new GetQueueUrlCommand(input), { abortSignal }),
+      );
+      if (output.QueueUrl === undefined || output.QueueUrl.length === 0) {
+        throw new ProviderError(
+          'LOAFER_ERR_PROVIDER_REQUEST_FAILED',
+          `GetQueueUrl returned no URL for queue ${name}`,
+        );
+      }
+      this.#queueUrl ??= output.QueueUrl;
+      this.#logger.debug({ queueUrl: this.#queueUrl }, 'queue url resolved');
+      return this.#queueUrl;
+    } catch (error) {
+      throw toProviderError(error, `resolve the url of queue ${name}`);
+    }
+  }
+
+  #fallbackInfo(): ProviderInfo {
+    const info: { isFifo: boolean; visibilityTimeoutSeconds?: number } = {
+      isFifo: this.#options.queueName.endsWith('.fifo'),
+    };
+    if (this.#options.visibilityTimeoutSeconds !== undefined) {
+      info.visibilityTimeoutSeconds = this.#options.visibilityTimeoutSeconds;
+    }
+    return info;
+  }
+
+  // ---- batched acks ----
+
+  async #sendDeletes(messages: readonly InboundMessage<Message>[], ids: readonly string[]) {
+    const queueUrl = await this.#resolveQueueUrl(undefined);
+    const entries = new Array<{ Id: string; ReceiptHandle: string }>(messages.length);
+    for (let index = 0; index < messages.length; index++) {
+      entries[index] = {
+        Id: ids[index] as string,
+        ReceiptHandle: receiptOf(messages[index] as InboundMessage<Message>) as string,
+      };
+    }
+    return this.#call(undefined, undefined, (abortSignal) =>
+      this.#client.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }), {
+        abortSignal,
+      }),
+    );
+  }
+
+  async #sendVisibilityChanges(changes: readonly VisibilityChange[], ids: readonly string[]) {
+    const queueUrl = await this.#resolveQueueUrl(undefined);
+    const entries = new Array<{ Id: string; ReceiptHandle: string; VisibilityTimeout: number }>(
+      changes.length,
+    );
+    for (let index = 0; index < changes.length; index++) {
+      const change = changes[index] as VisibilityChange;
+      entries[index] = {
+        Id: ids[index] as string,
+        ReceiptHandle: receiptOf(change.message) as string,
+        VisibilityTimeout: change.visibilityTimeout,
+      };
+    }
+    return this.#call(undefined, undefined, (abortSignal) =>
+      this.#client.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: entries }), {
+        abortSignal,
+      }),
+    );
+  }
+
+  #judgeDeleteFailure(
+    message: InboundMessage<Message>,
+    failure: BatchEntryFailure,
+  ): ProviderError | undefined {
+    if (isStaleReceiptFailure(failure.Code, failure.Message)) {
+      this.#logger.warn(
+        { messageId: message.id, code: failure.Code },
+        'delete skipped: the receipt is no longer valid (message already deleted or delivered again)',
+      );
+      return undefined;
+    }
+    return this.#entryError('delete', message, failure);
+  }
+
+  #judgeVisibilityFailure(change: VisibilityChange, failure: BatchEntryFailure): ProviderError | undefined {
+    if (isStaleReceiptFailure(failure.Code, failure.Message)) {
+      if (change.isExtension) {
+        return new ProviderError(
+          'LOAFER_ERR_PROVIDER_ACK_FAILED',
+          `cannot extend the visibility of message ${change.message.id}: its receipt is no longer valid (${failure.Code})`,
+        );
+      }
+      this.#logger.warn(
+        { messageId: change.message.id, code: failure.Code },
+        'release skipped: the receipt is no longer valid (message already visible again or deleted)',
+      );
+      return undefined;
+    }
+    return this.#entryError(
+      change.isExtension ? 'extend the visibility of' : 'release',
+      change.message,
+      failure,
+    );
+  }
+
+  #entryError(action: string, message: InboundMessage<Message>, failure: BatchEntryFailure): ProviderError {
+    return new ProviderError(
+      'LOAFER_ERR_PROVIDER_ACK_FAILED',
+      `cannot ${action} message ${message.id}: ${failure.Code ?? 'unknown error'}: ${failure.Message ?? ''}`.trim(),
+      { isRetryable: isRetryableEntryFailure(failure.Code, failure.SenderFault) },
+    );
+  }
+
+  // ---- requests ----
+
+  /**
+   * Runs one SDK request with the client-side timeout; it is aborted when `first` or `second` aborts.
+   * A timeout becomes a retryable `ProviderError`; other errors are rethrown as they are.
+   */
+  async #call<T>(
+    first: AbortSignal | undefined,
+    second: AbortSignal | undefined,
+    run: (abortSignal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const controller = new AbortController();
+    const abort = (): void => controller.abort();
+    if (first?.aborted === true || second?.aborted === true) controller.abort();
+    first?.addEventListener('abort', abort, { once: true });
+    second?.addEventListener('abort', abort, { once: true });
+    let isTimedOut = false;
+    const timeoutMs = this.#options.requestTimeoutMs;
+    const timer = this.#options.clock.setTimer(timeoutMs, () => {
+      isTimedOut = true;
+      controller.abort();
+    });
+    try {
+      return await run(controller.signal);
+    } catch (error) {
+      if (isTimedOut) {
+        throw new ProviderError(
+          'LOAFER_ERR_PROVIDER_REQUEST_FAILED',
+          `request to queue ${this.#options.queueName} timed out after ${timeoutMs} ms (requestTimeoutMs)`,
+          { cause: error, isRetryable: true },
+        );
+      }
+      throw error;
+    } finally {
+      timer.cancel();
+      first?.removeEventListener('abort', abort);
+      second?.removeEventListener('abort', abort);
+    }
+  }
+
+  #assertRunning(): void {
+    if (this.#isStopped) throw this.#stoppedError();
+  }
+
+  #stoppedError(): ProviderError {
+    return new ProviderError(
+      'LOAFER_ERR_PROVIDER_STOPPED',
+      `the provider of queue ${this.#options.queueName} is stopped`,
+    );
+  }
+
+  /** A rejection for a call that cannot be batched: provider stopped, or no receipt handle. */
+  #refuse(message: InboundMessage<Message>): Promise<void> | undefined {
+    if (this.#isStopped) return Promise.reject(this.#stoppedError());
+    if (receiptOf(message) === undefined) {
+      return Promise.reject(
+        new ProviderError(
+          'LOAFER_ERR_PROVIDER_ACK_FAILED',
+          `message ${message.id} has no receipt handle: it was not received from SQS by this provider`,
+        ),
+      );
+    }
+    return undefined;
+  }
+}
