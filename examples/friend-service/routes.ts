@@ -74,7 +74,7 @@ export interface FriendRoutesOptions
  */
 export function createRoutes(
   options: FriendRoutesOptions = {},
-): Route<z.infer<typeof friendCreatedSchema>>[] {
+): Route<z.infer<typeof friendCreatedSchema>, SnsMetadata>[] {
   const handlerOptions: { -readonly [K in 'githubApiUrl' | 'httpbinUrl']?: string } = {};
   if (options.githubApiUrl !== undefined) handlerOptions.githubApiUrl = options.githubApiUrl;
   if (options.httpbinUrl !== undefined) handlerOptions.httpbinUrl = options.httpbinUrl;
