@@ -187,9 +187,13 @@ describe('friend service against fauxqs', () => {
     child.stderr.on('data', (chunk: Buffer) => {
       output += chunk.toString();
     });
+    let partial = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      for (const line of chunk.toString().split('\n')) {
+      const text = partial + chunk.toString();
+      const complete = text.split('\n');
+      partial = complete.pop() ?? '';
+      for (const line of complete) {
         if (!line.startsWith('{')) continue;
         const record = JSON.parse(line) as { msg?: string };
         lines.push(record);
