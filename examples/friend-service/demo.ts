@@ -161,14 +161,19 @@ async function main(): Promise<number> {
     manager.on('messageAcked', ({ message }) => say('service', 'message deleted', `messageId=${message.id}`));
     // Ctrl-C during the demo stops it gracefully, as it would the real service.
     service = runService(manager, { shouldExit: false });
+    // A Ctrl-C (or a failure) that ends the service early ends the demo at once.
+    const endedEarly = service.then((code) => {
+      throw new Error(`the service stopped early (exit code ${code})`);
+    });
+    endedEarly.catch(() => {});
 
-    await withinDeadline(started, deadlineAt, 'the service start');
+    await withinDeadline(Promise.race([started, endedEarly]), deadlineAt, 'the service start');
     const published = await sns.send(
       new PublishCommand({ TopicArn: infrastructure.topicArn, Message: JSON.stringify(EVENT) }),
     );
     say('publish', `sns publish ${TOPIC_NAME} ${JSON.stringify(EVENT)}`, `MessageId=${published.MessageId}`);
 
-    await withinDeadline(acked, deadlineAt, 'the message deletion');
+    await withinDeadline(Promise.race([acked, endedEarly]), deadlineAt, 'the message deletion');
     const queue = server.inspectQueue(QUEUE_NAME);
     const left =
       queue === undefined
