@@ -1,6 +1,41 @@
-// loafer/sqs: the SQS provider (AWS SDK v3) and loafer's route helpers for SQS queues and queues
-// subscribed to SNS topics.
+// loafer/sqs: the SQS provider (AWS SDK v3), loafer's route helpers for SQS queues and queues
+// subscribed to SNS topics, and publishing to SQS queues (standalone publisher, forward handler).
 
+export type {
+  FromMessage,
+  MessageEncoder,
+  MessageEncoderOption,
+  PublishAttributes,
+  PublishAttributeValue,
+  PublishCallOptions,
+  PublishErrorCode,
+  PublishFailure,
+  PublishHandlerFields,
+  PublishingHandler,
+  PublishMessageFields,
+  PublishResult,
+  PublishRetryOptions,
+  ResolvedPublishRetryOptions,
+  ResolvedSqsForwardHandlerOptions,
+  ResolvedSqsPublisherOptions,
+  SqsForwardHandler,
+  SqsForwardHandlerOptions,
+  SqsMessageFields,
+  SqsPublishEntry,
+  SqsPublisherOptions,
+  SqsPublishOptions,
+} from './handlers/sqs-publishing.js';
+export {
+  DEFAULT_MAX_MESSAGE_BYTES,
+  isPublishError,
+  PublishError,
+  resolvePublishRetryOptions,
+  resolveSqsForwardHandlerOptions,
+  resolveSqsPublisherOptions,
+  SQS_MAX_MESSAGE_BYTES,
+  SqsPublisher,
+  sqsForwardHandler,
+} from './handlers/sqs-publishing.js';
 export {
   isAccessDeniedError,
   isCredentialsError,

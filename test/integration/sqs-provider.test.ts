@@ -90,15 +90,6 @@ function queueSize(queue: TestQueue): number {
   return messages.ready.length + messages.delayed.length + messages.inflight.length;
 }
 
-/** Polls `predicate` until it holds, or fails at the deadline. */
-async function eventually(predicate: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + DEADLINE_MS;
-  while (!(await predicate())) {
-    assert.ok(Date.now() < deadline, `gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 describe('SqsProvider (fauxqs)', () => {
   describe('fetchMessages()', () => {
     it('resolves a queue name once and converts messages, attributes included', async () => {
