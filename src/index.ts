@@ -43,6 +43,7 @@ export type { InboundMessage, MessageAttribute, MessageAttributes, MessageMetada
 export { baseMetadata } from './core/message.js';
 export { toMessageAttribute } from './core/message-attributes.js';
 export type {
+  DeadLetterOptions,
   ExtendVisibilityOptions,
   FetchOptions,
   Provider,

@@ -1,8 +1,11 @@
 import type { Logger } from './logger.js';
 import type { InboundMessage } from './message.js';
 
-/** How a handled message ended: deleted, kept for redelivery, or kept with a set retry delay. */
-export type MessageOutcome = 'deleted' | 'kept' | 'retry';
+/**
+ * How a handled message ended: deleted, kept for redelivery, kept with a set retry delay, or moved to
+ * the dead-letter queue.
+ */
+export type MessageOutcome = 'deleted' | 'kept' | 'retry' | 'dead-lettered';
 
 /** The events a manager emits, by name, with their payloads. Events are for observation only. */
 export interface LoaferEventMap {
@@ -28,6 +31,13 @@ export interface LoaferEventMap {
     readonly route: string;
     readonly message: InboundMessage;
     readonly delaySeconds: number;
+  };
+  /** A message that cannot be translated was moved to the dead-letter queue and deleted. */
+  messageDeadLettered: {
+    readonly route: string;
+    readonly message: InboundMessage;
+    readonly reason: string;
+    readonly code: string;
   };
   /** Deleting a message failed; it will be delivered again. */
   ackFailed: { readonly route: string; readonly message: InboundMessage; readonly error: unknown };

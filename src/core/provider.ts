@@ -26,6 +26,14 @@ export interface ProviderInfo {
   readonly visibilityTimeoutSeconds?: number;
 }
 
+/** Options for {@link Provider.deadLetterMessage}. */
+export interface DeadLetterOptions {
+  /** Why the message is dead-lettered, readable. */
+  readonly reason: string;
+  /** The loafer error code behind it (`LOAFER_ERR_TRANSLATION_NOT_JSON`, ...). */
+  readonly code: string;
+}
+
 /** Options for {@link Provider.extendVisibility}. */
 export interface ExtendVisibilityOptions {
   /** New visibility from now, in seconds. */
@@ -66,6 +74,12 @@ export interface Provider<Raw = unknown> {
   releaseMessage(message: InboundMessage<Raw>, options?: ReleaseOptions): Promise<void>;
   /** Keeps a message hidden for `visibilitySeconds` from now (visibility heartbeat). */
   extendVisibility?(message: InboundMessage<Raw>, options: ExtendVisibilityOptions): Promise<void>;
+  /**
+   * Moves a message that can never succeed to the source's dead-letter queue, with `reason` and
+   * `code` attached (as message attributes for SQS), then deletes it from the source. Rejects — and
+   * deletes nothing — when the move fails.
+   */
+  deadLetterMessage?(message: InboundMessage<Raw>, options: DeadLetterOptions): Promise<void>;
   /** Sends pending batched requests (deletes, visibility changes) now. */
   flush?(): Promise<void>;
   /** Flushes pending requests and releases resources. Idempotent. */

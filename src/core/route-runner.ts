@@ -1,31 +1,19 @@
 import type { Capacity } from './capacity.js';
 import { Capacity as CapacityClass } from './capacity.js';
-import type { Clock, Timer } from './clock.js';
-import { backoffDelayMs } from './clock.js';
-import {
-  HandlerAbortedError,
-  HandlerTimeoutError,
-  isDeleteMessage,
-  isLoaferError,
-  isTranslationError,
-  TranslationError,
-} from './errors.js';
+import type { Clock } from './clock.js';
+import { ContractProcessor } from './contract.js';
+import type { Decision } from './delivery.js';
+import { Delivery, isThenable } from './delivery.js';
+import { HandlerAbortedError, HandlerTimeoutError, isLoaferError } from './errors.js';
 import type { EventHub, MessageOutcome } from './events.js';
-import type { ErrorContext, HandlerContext, HandlerResult } from './handler.js';
+import { FailureTracker } from './failure-tracker.js';
+import { VisibilityHeartbeat } from './heartbeat.js';
 import type { Logger } from './logger.js';
 import type { InboundMessage } from './message.js';
 import type { ProviderInfo } from './provider.js';
 import { RetryAfter } from './retry.js';
 import { retryDelaySeconds } from './retry-policy.js';
 import type { Route } from './route.js';
-import type { TranslatedMessage } from './translator.js';
-
-/** What happens to a message after its handling. */
-type Decision = 'delete' | 'keep' | RetryAfter;
-
-/** The longest pause between failing provider calls, in milliseconds (equal jitter: 1–2 s). */
-const MAX_BACKOFF_MS = 2000;
-const BASE_BACKOFF_MS = 100;
 
 /** A snapshot of one route's liveness, as `manager.health()` reports it. */
 export interface RouteHealth {
@@ -46,107 +34,11 @@ export interface RouteHealth {
   /** The most recent provider error's text, while `consecutiveErrors` > 0. */
   readonly lastError: string | undefined;
   /** Messages handled since start, by outcome. */
-  readonly handled: { readonly deleted: number; readonly kept: number; readonly retry: number };
-}
-
-/** The per-message context a handler receives; also the runner's record of an in-flight message. */
-class Delivery implements HandlerContext<unknown> {
-  readonly route: string;
-  readonly message: InboundMessage;
-  readonly receiveCount: number;
-  readonly isLastAttempt: boolean;
-  metadata: unknown;
-  content: unknown;
-  isTranslated = false;
-  isTimedOut = false;
-  isFinished = false;
-  isAbandoned = false;
-  timer: Timer | undefined;
-  startedAt = 0;
-  #controller: AbortController | undefined;
-  #abortReason: unknown;
-  #logger: Logger | undefined;
-  readonly #routeLogger: Logger;
-
-  constructor(
-    route: string,
-    message: InboundMessage,
-    maxReceiveCount: number | undefined,
-    routeLogger: Logger,
-  ) {
-    this.route = route;
-    this.message = message;
-    this.receiveCount = message.receiveCount;
-    this.isLastAttempt = maxReceiveCount !== undefined && message.receiveCount >= maxReceiveCount;
-    this.#routeLogger = routeLogger;
-  }
-
-  get signal(): AbortSignal {
-    if (this.#controller === undefined) {
-      this.#controller = new AbortController();
-      if (this.#abortReason !== undefined) this.#controller.abort(this.#abortReason);
-    }
-    return this.#controller.signal;
-  }
-
-  get logger(): Logger {
-    this.#logger ??= this.#routeLogger.child({ messageId: this.message.id });
-    return this.#logger;
-  }
-
-  abort(reason: unknown): void {
-    if (this.#abortReason !== undefined) return;
-    this.#abortReason = reason;
-    this.#controller?.abort(reason);
-  }
-
-  errorContext(): ErrorContext {
-    const context: {
-      route: string;
-      message: InboundMessage;
-      receiveCount: number;
-      isLastAttempt: boolean;
-      logger: Logger;
-      content?: unknown;
-      metadata?: unknown;
-    } = {
-      route: this.route,
-      message: this.message,
-      receiveCount: this.receiveCount,
-      isLastAttempt: this.isLastAttempt,
-      logger: this.logger,
-    };
-    if (this.isTranslated) {
-      context.content = this.content;
-      context.metadata = this.metadata;
-    }
-    return context;
-  }
-}
-
-function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
+  readonly handled: Readonly<Record<MessageOutcome, number>>;
 }
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-function decide(result: unknown): Decision {
-  if (result instanceof RetryAfter) return result;
-  return result ? 'delete' : 'keep';
-}
-
-/** A translator's failure, as the typed error the error handler receives. */
-function asTranslationError(error: unknown): TranslationError {
-  if (isTranslationError(error)) return error;
-  return new TranslationError('LOAFER_ERR_TRANSLATION_FAILED', 'message translator failed', { cause: error });
-}
-
-function errorText(error: unknown): string {
-  if (isLoaferError(error)) return `${error.code}: ${error.message}`;
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }
 
 /** Dependencies of a {@link RouteRunner}, given by the manager. */
@@ -177,15 +69,16 @@ export class RouteRunner {
   #pollers = 0;
   #pollersIdle: (() => void) | undefined;
   #inFlightIdle: (() => void) | undefined;
+  readonly #contract: ContractProcessor;
+  readonly #failures: FailureTracker;
+  #heartbeat: VisibilityHeartbeat | undefined;
   #info: ProviderInfo = {};
   #isFifo = false;
+  #visibilityMs = 0;
   #state: RouteHealth['state'] = 'idle';
   #lastFetchAt: number | undefined;
   #lastAckAt: number | undefined;
-  #consecutiveErrors = 0;
-  #lastErrorText: string | undefined;
-  #lastLoggedError: string | undefined;
-  readonly #handled = { deleted: 0, kept: 0, retry: 0 };
+  readonly #handled: Record<MessageOutcome, number> = { deleted: 0, kept: 0, retry: 0, 'dead-lettered': 0 };
 
   constructor(route: Route<unknown, unknown>, deps: RouteRunnerDeps) {
     this.#route = route;
@@ -193,6 +86,14 @@ export class RouteRunner {
     this.#logger = deps.logger.child({ route: route.name });
     this.#capacity = new CapacityClass(route.options.concurrency);
     this.#batchSize = Math.min(route.provider.maxMessagesPerFetch, route.options.concurrency);
+    this.#contract = new ContractProcessor(route, this.#logger, deps.events);
+    this.#failures = new FailureTracker(
+      route.name,
+      route.provider.description,
+      this.#logger,
+      deps.events,
+      deps.random,
+    );
   }
 
   /** The route this runner runs. */
@@ -214,8 +115,8 @@ export class RouteRunner {
       lastAckAt: this.#lastAckAt,
       inFlight: this.#inFlight.size - this.#waiting,
       waiting: this.#waiting,
-      consecutiveErrors: this.#consecutiveErrors,
-      lastError: this.#consecutiveErrors > 0 ? this.#lastErrorText : undefined,
+      consecutiveErrors: this.#failures.consecutive,
+      lastError: this.#failures.lastErrorText,
       handled: { ...this.#handled },
     };
   }
@@ -230,11 +131,19 @@ export class RouteRunner {
     const started = await this.#startProvider();
     if (!started) return;
     this.#state = 'running';
+    this.#configure();
     const options = this.#route.options;
     this.#logger.info(
-      { provider: this.#route.provider.description, concurrency: options.concurrency, isFifo: this.#isFifo },
+      {
+        provider: this.#route.provider.description,
+        concurrency: options.concurrency,
+        isFifo: this.#isFifo,
+        heartbeatIntervalMs: this.#heartbeat?.intervalMs,
+        maxReceiveCount: this.#info.maxReceiveCount,
+      },
       'route started',
     );
+    this.#heartbeat?.start();
     this.#deps.events.emit('routeStarted', {
       route: this.#route.name,
       description: this.#route.provider.description,
@@ -250,9 +159,44 @@ export class RouteRunner {
     await this.#whenPollersIdle();
   }
 
+  /** Applies what the provider reported at start: FIFO, visibility heartbeat, dead-lettering. */
+  #configure(): void {
+    const options = this.#route.options;
+    const provider = this.#route.provider;
+    this.#isFifo = options.isFifo ?? this.#info.isFifo ?? false;
+    const visibilitySeconds = options.visibilityTimeoutSeconds ?? this.#info.visibilityTimeoutSeconds;
+    this.#visibilityMs = (visibilitySeconds ?? 0) * 1000;
+    if (
+      options.shouldExtendVisibility &&
+      visibilitySeconds !== undefined &&
+      provider.extendVisibility !== undefined
+    ) {
+      this.#heartbeat = new VisibilityHeartbeat({
+        provider,
+        clock: this.#deps.clock,
+        logger: this.#logger,
+        visibilitySeconds,
+        maxVisibilitySeconds: options.maxVisibilitySeconds,
+        track: (promise) => this.#track(promise),
+        deliveries: () => this.#inFlight,
+      });
+    }
+    if (options.onTranslationFailure === 'dead-letter') {
+      if (provider.deadLetterMessage !== undefined && this.#info.deadLetterTarget !== undefined) {
+        this.#contract.enableDeadLetter();
+      } else {
+        this.#logger.error(
+          { provider: provider.description },
+          'onTranslationFailure is dead-letter but the source has no dead-letter queue: using the error handler',
+        );
+      }
+    }
+  }
+
   /** Stops polling: aborts idle long polls; fetched messages not yet started are released. */
   stopPolling(): void {
     if (this.#pollController.signal.aborted) return;
+    this.#heartbeat?.stop();
     if (this.#state === 'running' || this.#state === 'starting' || this.#state === 'idle')
       this.#state = 'stopping';
     this.#pollController.abort();
@@ -301,21 +245,17 @@ export class RouteRunner {
   async #startProvider(): Promise<boolean> {
     const provider = this.#route.provider;
     const signal = this.#pollController.signal;
-    if (provider.start === undefined) {
-      this.#isFifo = this.#route.options.isFifo ?? false;
-      return !signal.aborted;
-    }
+    if (provider.start === undefined) return !signal.aborted;
     for (;;) {
       if (signal.aborted) return false;
       try {
         this.#info = await provider.start({ signal });
-        this.#onProviderSuccess('start');
-        this.#isFifo = this.#route.options.isFifo ?? this.#info.isFifo ?? false;
+        this.#failures.succeeded('start');
         return !signal.aborted;
       } catch (error) {
         if (signal.aborted) return false;
-        this.#onProviderFailure('start', error);
-        await this.#deps.clock.sleep(this.#backoffMs(), signal);
+        this.#failures.failed('start', error);
+        await this.#deps.clock.sleep(this.#failures.backoffMs(), signal);
       }
     }
   }
@@ -369,7 +309,7 @@ export class RouteRunner {
         if (messages === undefined) {
           // Failed: one poller keeps retrying with backoff, the others leave.
           if (leaveIfNotLast()) return;
-          await this.#deps.clock.sleep(this.#backoffMs(), signal);
+          await this.#deps.clock.sleep(this.#failures.backoffMs(), signal);
           continue;
         }
         this.#dispatchAll(messages, permits);
@@ -423,12 +363,12 @@ export class RouteRunner {
     try {
       const messages = await this.#route.provider.fetchMessages({ maxMessages: permits, signal });
       this.#lastFetchAt = this.#deps.clock.now();
-      this.#onProviderSuccess('fetch');
+      this.#failures.succeeded('fetch');
       return messages;
     } catch (error) {
       this.#releasePermits(permits);
       if (signal.aborted) return [];
-      this.#onProviderFailure('fetch', error);
+      this.#failures.failed('fetch', error);
       return undefined;
     }
   }
@@ -459,7 +399,14 @@ export class RouteRunner {
   // ---- handling ----
 
   #dispatch(message: InboundMessage): void {
-    const delivery = new Delivery(this.#route.name, message, this.#info.maxReceiveCount, this.#logger);
+    const delivery = new Delivery(
+      this.#route.name,
+      message,
+      this.#info.maxReceiveCount,
+      this.#logger,
+      this.#deps.clock.now(),
+      this.#visibilityMs,
+    );
     this.#inFlight.add(delivery);
     const events = this.#deps.events;
     if (events.has('messageReceived')) events.emit('messageReceived', { route: this.#route.name, message });
@@ -483,7 +430,7 @@ export class RouteRunner {
     }
     let outcome: Decision | PromiseLike<Decision>;
     try {
-      outcome = this.#process(delivery);
+      outcome = this.#contract.process(delivery);
     } catch (error) {
       this.#logger.error({ err: error, messageId: delivery.message.id }, 'unexpected pipeline error');
       outcome = 'keep';
@@ -513,91 +460,6 @@ export class RouteRunner {
     this.#finish(delivery, decision, false);
   }
 
-  /** Translates and handles one message; returns (or resolves to) what happens to it. */
-  #process(delivery: Delivery): Decision | PromiseLike<Decision> {
-    let translated: TranslatedMessage<unknown, unknown> | PromiseLike<TranslatedMessage<unknown, unknown>>;
-    try {
-      translated = this.#route.options.messageTranslator.translate(delivery.message);
-    } catch (error) {
-      return this.#fail(delivery, asTranslationError(error));
-    }
-    if (isThenable(translated)) {
-      return Promise.resolve(translated).then(
-        (value) => this.#invoke(delivery, value),
-        (error: unknown) => this.#fail(delivery, asTranslationError(error)),
-      );
-    }
-    return this.#invoke(delivery, translated);
-  }
-
-  #invoke(
-    delivery: Delivery,
-    translated: TranslatedMessage<unknown, unknown>,
-  ): Decision | PromiseLike<Decision> {
-    delivery.content = translated.content;
-    delivery.metadata = translated.metadata;
-    delivery.isTranslated = true;
-    let result: HandlerResult | PromiseLike<HandlerResult>;
-    try {
-      result = this.#route.handle(translated.content, delivery);
-    } catch (error) {
-      return this.#onHandlerError(delivery, error);
-    }
-    if (isThenable(result)) {
-      return Promise.resolve(result).then(
-        (value) => this.#onHandlerResult(delivery, value),
-        (error: unknown) => this.#onHandlerError(delivery, error),
-      );
-    }
-    return this.#onHandlerResult(delivery, result);
-  }
-
-  #onHandlerResult(delivery: Delivery, result: unknown): Decision | PromiseLike<Decision> {
-    if (delivery.isTimedOut)
-      return this.#fail(delivery, new HandlerTimeoutError(this.#route.options.handlerTimeoutMs ?? 0));
-    return decide(result);
-  }
-
-  #onHandlerError(delivery: Delivery, error: unknown): Decision | PromiseLike<Decision> {
-    if (delivery.isTimedOut)
-      return this.#fail(delivery, new HandlerTimeoutError(this.#route.options.handlerTimeoutMs ?? 0));
-    if (isDeleteMessage(error)) {
-      this.#logger.info(
-        { messageId: delivery.message.id, reason: error.message },
-        'handler asked to delete the message',
-      );
-      return 'delete';
-    }
-    return this.#fail(delivery, error);
-  }
-
-  /** Reports a failure and asks the error handler what to do. */
-  #fail(delivery: Delivery, error: unknown): Decision | PromiseLike<Decision> {
-    this.#logger.error(
-      { err: error, messageId: delivery.message.id, receiveCount: delivery.receiveCount },
-      delivery.isTranslated ? 'handler failed' : 'message could not be translated',
-    );
-    this.#deps.events.emit('messageFailed', { route: this.#route.name, message: delivery.message, error });
-    let result: HandlerResult | PromiseLike<HandlerResult>;
-    try {
-      result = this.#route.options.errorHandler(error, delivery.errorContext());
-    } catch (handlerError) {
-      return this.#onErrorHandlerThrew(delivery, handlerError);
-    }
-    if (isThenable(result)) {
-      return Promise.resolve(result).then(decide, (handlerError: unknown) =>
-        this.#onErrorHandlerThrew(delivery, handlerError),
-      );
-    }
-    return decide(result);
-  }
-
-  #onErrorHandlerThrew(delivery: Delivery, error: unknown): Decision {
-    if (isDeleteMessage(error)) return 'delete';
-    this.#logger.error({ err: error, messageId: delivery.message.id }, 'error handler threw: message kept');
-    return 'keep';
-  }
-
   #onTimeout(delivery: Delivery, timeoutMs: number): void {
     if (delivery.isFinished) return;
     delivery.isTimedOut = true;
@@ -611,7 +473,7 @@ export class RouteRunner {
         { messageId: delivery.message.id, timeoutMs, graceMs },
         'handler ignored its aborted signal: slot freed, message not deleted unless the error handler says so',
       );
-      const decision = this.#fail(delivery, new HandlerTimeoutError(timeoutMs));
+      const decision = this.#contract.fail(delivery, new HandlerTimeoutError(timeoutMs));
       if (isThenable(decision)) {
         decision.then(
           (value) => this.#finish(delivery, value, false),
@@ -636,6 +498,9 @@ export class RouteRunner {
     } else if (decision instanceof RetryAfter) {
       outcome = 'retry';
       this.#releaseMessage(delivery.message, decision.delaySeconds);
+    } else if (decision === 'dead-letter') {
+      outcome = 'dead-lettered';
+      this.#deadLetter(delivery);
     } else {
       const policy = this.#route.options.retry;
       if (policy !== undefined && !isAbandoned) {
@@ -763,6 +628,38 @@ export class RouteRunner {
     );
   }
 
+  #deadLetter(delivery: Delivery): void {
+    const { message } = delivery;
+    const failure = delivery.failure;
+    const code = isLoaferError(failure) ? failure.code : 'LOAFER_ERR_TRANSLATION_FAILED';
+    const reason = failure instanceof Error ? failure.message : 'message cannot be translated';
+    const deadLetterMessage = this.#route.provider.deadLetterMessage;
+    if (deadLetterMessage === undefined) return;
+    let promise: Promise<void>;
+    try {
+      promise = deadLetterMessage.call(this.#route.provider, message, { reason, code });
+    } catch (error) {
+      promise = Promise.reject(error);
+    }
+    this.#track(
+      promise.then(
+        () => {
+          this.#logger.warn(
+            { messageId: message.id, code, deadLetterTarget: this.#info.deadLetterTarget },
+            'message moved to the dead-letter queue',
+          );
+          this.#deps.events.emit('messageDeadLettered', { route: this.#route.name, message, reason, code });
+        },
+        (error: unknown) => {
+          this.#logger.error(
+            { err: error, messageId: message.id, code },
+            'moving the message to the dead-letter queue failed: it stays in the queue',
+          );
+        },
+      ),
+    );
+  }
+
   #releaseMessage(message: InboundMessage, delaySeconds: number): void {
     let promise: Promise<void>;
     try {
@@ -786,44 +683,5 @@ export class RouteRunner {
         },
       ),
     );
-  }
-
-  // ---- provider failures: logged once per state change, backed off with jitter ----
-
-  #backoffMs(): number {
-    return backoffDelayMs(this.#consecutiveErrors, {
-      baseMs: BASE_BACKOFF_MS,
-      maxMs: MAX_BACKOFF_MS,
-      random: this.#deps.random,
-    });
-  }
-
-  #onProviderFailure(operation: string, error: unknown): void {
-    this.#consecutiveErrors += 1;
-    const text = errorText(error);
-    this.#lastErrorText = text;
-    const code = isLoaferError(error) ? error.code : text;
-    if (code !== this.#lastLoggedError) {
-      this.#lastLoggedError = code;
-      this.#logger.error(
-        { err: error, operation, provider: this.#route.provider.description },
-        `${operation} failed: retrying with backoff`,
-      );
-    } else {
-      this.#logger.debug(
-        { err: error, operation, failures: this.#consecutiveErrors },
-        `${operation} still failing`,
-      );
-    }
-    this.#deps.events.emit('providerFailed', { route: this.#route.name, operation, error });
-  }
-
-  #onProviderSuccess(operation: string): void {
-    if (this.#consecutiveErrors === 0) return;
-    const failures = this.#consecutiveErrors;
-    this.#consecutiveErrors = 0;
-    this.#lastLoggedError = undefined;
-    this.#logger.info({ operation, failures }, `${operation} recovered`);
-    this.#deps.events.emit('providerRecovered', { route: this.#route.name, operation, failures });
   }
 }

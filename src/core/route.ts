@@ -7,6 +7,7 @@ import { resolveRetryPolicy } from './retry-policy.js';
 import type { MessageTranslator } from './translator.js';
 import {
   checkBoolean,
+  checkChoice,
   checkFunction,
   checkInteger,
   checkObject,
@@ -69,6 +70,35 @@ export interface RouteOptions<Content, Metadata = MessageMetadata> {
    */
   readonly retry?: RetryPolicy;
   /**
+   * Keep messages hidden while their handlers run by extending their visibility ahead of expiry
+   * (when the provider can, and the visibility timeout is known).
+   *
+   * @defaultValue true
+   */
+  readonly shouldExtendVisibility?: boolean;
+  /**
+   * The visibility timeout of the route's messages, in seconds; the heartbeat extends by this much.
+   *
+   * @defaultValue what the provider reports (the queue's `VisibilityTimeout` for SQS)
+   */
+  readonly visibilityTimeoutSeconds?: number;
+  /**
+   * The most a message may stay hidden in all while its handler runs, counted from its receipt, in
+   * seconds. When reached, the handler's signal is aborted. SQS's own limit is 12 hours.
+   *
+   * @defaultValue 43200
+   */
+  readonly maxVisibilitySeconds?: number;
+  /**
+   * What to do with a message that cannot be translated (not JSON, no SNS envelope, fails the
+   * schema): give it to the `error-handler` (kept unless it says otherwise), or move it straight to
+   * the queue's `dead-letter` queue with the reason attached, then delete it — logged, never silent.
+   * Falls back to the error handler when the provider has no dead-letter queue.
+   *
+   * @defaultValue 'error-handler'
+   */
+  readonly onTranslationFailure?: 'error-handler' | 'dead-letter';
+  /**
    * Handle messages of one FIFO group one after another, in order. On by default when the provider
    * reports a FIFO source.
    *
@@ -90,6 +120,10 @@ export interface ResolvedRouteOptions<Content, Metadata> {
   readonly handlerTimeoutGraceMs: number;
   readonly retry: { readonly delaySeconds: RetryDelayFunction } | undefined;
   readonly isFifo: boolean | undefined;
+  readonly shouldExtendVisibility: boolean;
+  readonly visibilityTimeoutSeconds: number | undefined;
+  readonly maxVisibilitySeconds: number;
+  readonly onTranslationFailure: 'error-handler' | 'dead-letter';
 }
 
 /**
@@ -155,6 +189,13 @@ export function resolveRouteOptions<Content, Metadata>(
   });
   const retry = options.retry === undefined ? undefined : resolveRetryPolicy(options.retry);
   const isFifo = options.isFifo === undefined ? undefined : checkBoolean('isFifo', options.isFifo, false);
+  const visibilityTimeoutSeconds =
+    options.visibilityTimeoutSeconds === undefined
+      ? undefined
+      : checkInteger('visibilityTimeoutSeconds', options.visibilityTimeoutSeconds, 0, {
+          min: 1,
+          max: 43_200,
+        });
   return {
     name: name as string,
     provider: options.provider,
@@ -167,6 +208,18 @@ export function resolveRouteOptions<Content, Metadata>(
     handlerTimeoutGraceMs,
     retry,
     isFifo,
+    shouldExtendVisibility: checkBoolean('shouldExtendVisibility', options.shouldExtendVisibility, true),
+    visibilityTimeoutSeconds,
+    maxVisibilitySeconds: checkInteger('maxVisibilitySeconds', options.maxVisibilitySeconds, 43_200, {
+      min: 1,
+      max: 43_200,
+    }),
+    onTranslationFailure: checkChoice(
+      'onTranslationFailure',
+      options.onTranslationFailure,
+      ['error-handler', 'dead-letter'],
+      'error-handler',
+    ),
   };
 }
 

@@ -3,6 +3,7 @@ import { systemClock } from '../core/clock.js';
 import { ProviderError } from '../core/errors.js';
 import type { InboundMessage, MessageAttribute, MessageAttributes } from '../core/message.js';
 import type {
+  DeadLetterOptions,
   ExtendVisibilityOptions,
   FetchOptions,
   Provider,
@@ -99,6 +100,7 @@ export interface MemoryProviderStats {
   staleConfirms: number;
   releases: number;
   extensions: number;
+  deadLetters: number;
 }
 
 /** The provider's own message object (`InboundMessage.raw`) for a memory queue. */
@@ -121,7 +123,7 @@ interface StoredMessage {
   isInFlight: boolean;
 }
 
-type Operation = 'fetch' | 'confirm' | 'release' | 'extend';
+type Operation = 'fetch' | 'confirm' | 'release' | 'extend' | 'dead-letter';
 
 function toAttribute(value: string | number | Uint8Array | MessageAttribute): MessageAttribute {
   if (typeof value === 'string') return { dataType: 'String', value };
@@ -155,6 +157,7 @@ export class MemoryProvider implements Provider<MemoryReceipt> {
     staleConfirms: 0,
     releases: 0,
     extensions: 0,
+    deadLetters: 0,
   };
   readonly #name: string;
   readonly #visibilityMs: number;
@@ -270,13 +273,13 @@ export class MemoryProvider implements Provider<MemoryReceipt> {
     return [...this.#messages.values()].sort((a, b) => a.seq - b.seq).map((stored) => this.#snapshot(stored));
   }
 
-  /** Adds a message moved here from another queue's redrive. */
-  receiveRedriven(message: MemoryMessage): void {
+  /** Adds a message moved here from another queue (redrive, or a route's dead-lettering). */
+  receiveRedriven(message: MemoryMessage, extraAttributes: MessageAttributes = {}): void {
     this.#messages.set(message.id, {
       id: message.id,
       seq: this.#seq++,
       body: message.body,
-      attributes: message.attributes,
+      attributes: { ...message.attributes, ...extraAttributes },
       groupId: message.groupId,
       receiveCount: 0,
       visibleAt: this.#clock.now(),
@@ -357,6 +360,30 @@ export class MemoryProvider implements Provider<MemoryReceipt> {
       );
     }
     this.#setVisibility(stored, options.visibilitySeconds * 1000);
+  }
+
+  /**
+   * Moves the message to the dead-letter queue with `LoaferErrorCode` and `LoaferErrorReason`
+   * attributes, then deletes it here, as the SQS provider does.
+   */
+  async deadLetterMessage(message: InboundMessage<MemoryReceipt>, options: DeadLetterOptions): Promise<void> {
+    this.stats.deadLetters += 1;
+    this.#checkFault('dead-letter');
+    const stored = this.#current(message);
+    if (this.#deadLetterQueue === undefined) {
+      throw new ProviderError(
+        'LOAFER_ERR_PROVIDER_REQUEST_FAILED',
+        `${this.description} has no dead-letter queue`,
+      );
+    }
+    if (stored === undefined) return;
+    this.#deadLetterQueue.receiveRedriven(this.#snapshot(stored), {
+      LoaferErrorCode: { dataType: 'String', value: options.code },
+      LoaferErrorReason: { dataType: 'String', value: options.reason },
+    });
+    this.#messages.delete(stored.id);
+    this.#deleted.push(stored.id);
+    this.#wake();
   }
 
   /** Stops: pending fetches return empty. */
