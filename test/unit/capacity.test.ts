@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Capacity } from '../../src/core/capacity.js';
+
+describe('Capacity', () => {
+  it('hands out permits up to its limit', async () => {
+    const capacity = new Capacity(3);
+
+    const taken = capacity.tryAcquire(5);
+
+    assert.equal(taken, 3);
+    assert.equal(capacity.available, 0);
+  });
+
+  it('serves waiters in order as permits come back', async () => {
+    const capacity = new Capacity(1);
+    const signal = new AbortController().signal;
+    await capacity.acquire(signal);
+    const order: string[] = [];
+    const first = capacity.acquire(signal).then(() => order.push('first'));
+    const second = capacity.acquire(signal).then(() => order.push('second'));
+
+    capacity.release(1);
+    await first;
+    capacity.release(1);
+    await second;
+
+    assert.deepEqual(order, ['first', 'second']);
+    assert.equal(capacity.available, 0);
+  });
+
+  it('lets no one jump ahead of a waiter', async () => {
+    const capacity = new Capacity(1);
+    const signal = new AbortController().signal;
+    await capacity.acquire(signal);
+    const waiting = capacity.acquire(signal);
+
+    capacity.release(1);
+    const jumped = capacity.tryAcquire(1);
+    await waiting;
+
+    assert.equal(jumped, 0);
+  });
+
+  it('drops an aborted waiter so that later ones are served', async () => {
+    const capacity = new Capacity(1);
+    await capacity.acquire(new AbortController().signal);
+    const controller = new AbortController();
+    const aborted = capacity.acquire(controller.signal);
+    const later = capacity.acquire(new AbortController().signal);
+
+    controller.abort();
+    const wasTaken = await aborted;
+    capacity.release(1);
+
+    assert.equal(wasTaken, false);
+    assert.equal(await later, true);
+    assert.equal(capacity.available, 0);
+  });
+});
