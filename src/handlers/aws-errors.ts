@@ -57,15 +57,18 @@ interface AwsErrorShape {
   readonly $metadata?: { readonly httpStatusCode?: unknown };
 }
 
-/** The AWS error code of an SDK error (`QueueDoesNotExist`, `ThrottlingException`...), or its name. */
+/**
+ * The AWS error code of an SDK error (`QueueDoesNotExist`, `ThrottlingException`...): the SDK's
+ * exception name, or a network error's `code` (`ECONNRESET`), without SQS's `AWS.SimpleQueueService.`
+ * prefix so that it reads like the codes of failed batch entries.
+ */
 export function awsErrorCode(error: unknown): string {
   if (typeof error !== 'object' || error === null) return 'UnknownError';
   const shape = error as AwsErrorShape;
-  if (typeof shape.code === 'string' && shape.code.length > 0 && !/^[a-z]/.test(shape.code))
-    return shape.code;
-  if (typeof shape.name === 'string' && shape.name.length > 0 && shape.name !== 'Error') return shape.name;
-  if (typeof shape.code === 'string' && shape.code.length > 0) return shape.code;
-  return 'UnknownError';
+  let code = 'UnknownError';
+  if (typeof shape.name === 'string' && shape.name.length > 0 && shape.name !== 'Error') code = shape.name;
+  else if (typeof shape.code === 'string' && shape.code.length > 0) code = shape.code;
+  return code.replace(/^AWS\.SimpleQueueService\./, '');
 }
 
 /** The readable message of an error, or its string form. */
@@ -115,9 +118,11 @@ export function isRetryableEntryFailure(failure: {
 /** Whether `error` says that a queue does not exist. */
 export function isQueueNotFoundError(error: unknown): boolean {
   const code = awsErrorCode(error);
+  const queryCode =
+    typeof error === 'object' && error !== null ? (error as { Code?: unknown }).Code : undefined;
   return (
     code === 'QueueDoesNotExist' ||
-    code === 'AWS.SimpleQueueService.NonExistentQueue' ||
-    code === 'NonExistentQueue'
+    code === 'NonExistentQueue' ||
+    queryCode === 'AWS.SimpleQueueService.NonExistentQueue'
   );
 }
