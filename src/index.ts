@@ -62,7 +62,7 @@ export type { ResolvedRouteOptions, RouteOptions } from './core/route.js';
 export { Route, resolveRouteOptions } from './core/route.js';
 export type { RouteHealth } from './core/route-runner.js';
 export type { StandardSchemaV1 } from './core/standard-schema.js';
-export type { MessageTranslator, TranslatedMessage } from './core/translator.js';
+export type { MessageTranslator, SyncMessageTranslator, TranslatedMessage } from './core/translator.js';
 export { jsonTranslator } from './translators/json.js';
 export { isStandardSchema, withSchema } from './translators/schema.js';
 export type { SnsEnvelope, SnsMetadata, SnsTranslatorOptions } from './translators/sns.js';

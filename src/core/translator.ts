@@ -32,3 +32,20 @@ export interface MessageTranslator<Content = unknown, Metadata = MessageMetadata
     message: InboundMessage,
   ): TranslatedMessage<Content, Metadata> | PromiseLike<TranslatedMessage<Content, Metadata>>;
 }
+
+/**
+ * A message translator that always answers synchronously, as the built-in JSON, SNS and string
+ * translators do.
+ *
+ * @typeParam Content - the content type it produces.
+ * @typeParam Metadata - the metadata type it produces.
+ */
+export interface SyncMessageTranslator<Content = unknown, Metadata = MessageMetadata>
+  extends MessageTranslator<Content, Metadata> {
+  /**
+   * Decodes one message.
+   *
+   * @throws {TranslationError} when the message cannot be decoded.
+   */
+  translate(message: InboundMessage): TranslatedMessage<Content, Metadata>;
+}

@@ -1,7 +1,7 @@
 import { TranslationError } from '../core/errors.js';
 import type { InboundMessage, MessageMetadata } from '../core/message.js';
 import { baseMetadata } from '../core/message.js';
-import type { MessageTranslator, TranslatedMessage } from '../core/translator.js';
+import type { SyncMessageTranslator, TranslatedMessage } from '../core/translator.js';
 
 /**
  * Why `JSON.parse` failed, without quoting the body (bodies are never logged above debug). V8 puts a
@@ -51,7 +51,7 @@ export function parseJson(text: string, what: string): unknown {
  * new Route({ name: 'orders', provider, messageTranslator: jsonTranslator(), handler });
  * ```
  */
-export function jsonTranslator<Content = unknown>(): MessageTranslator<Content, MessageMetadata> {
+export function jsonTranslator<Content = unknown>(): SyncMessageTranslator<Content, MessageMetadata> {
   return {
     translate(message: InboundMessage): TranslatedMessage<Content, MessageMetadata> {
       return { content: parseJson(message.body, 'message body') as Content, metadata: baseMetadata(message) };

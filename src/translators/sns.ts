@@ -2,7 +2,7 @@ import { TranslationError } from '../core/errors.js';
 import type { InboundMessage, MessageAttributes, MessageMetadata } from '../core/message.js';
 import { baseMetadata } from '../core/message.js';
 import { toMessageAttribute } from '../core/message-attributes.js';
-import type { MessageTranslator, TranslatedMessage } from '../core/translator.js';
+import type { SyncMessageTranslator, TranslatedMessage } from '../core/translator.js';
 import { checkChoice, checkObject } from '../core/validate.js';
 import { parseJson } from './json.js';
 
@@ -88,7 +88,7 @@ function envelopeProblem(value: unknown): string | undefined {
  */
 export function snsTranslator<Content = unknown>(
   options: SnsTranslatorOptions = {},
-): MessageTranslator<Content, SnsMetadata> {
+): SyncMessageTranslator<Content, SnsMetadata> {
   checkObject('options', options);
   const messageFormat = checkChoice('messageFormat', options.messageFormat, ['json', 'string'], 'json');
   const rawDelivery = checkChoice('rawDelivery', options.rawDelivery, ['reject', 'accept'], 'reject');

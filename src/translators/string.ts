@@ -1,7 +1,7 @@
 import { TranslationError } from '../core/errors.js';
 import type { InboundMessage, MessageMetadata } from '../core/message.js';
 import { baseMetadata } from '../core/message.js';
-import type { MessageTranslator, TranslatedMessage } from '../core/translator.js';
+import type { SyncMessageTranslator, TranslatedMessage } from '../core/translator.js';
 
 /** Options of {@link stringTranslator}. */
 export interface StringTranslatorOptions {
@@ -23,7 +23,7 @@ export interface StringTranslatorOptions {
  */
 export function stringTranslator(
   options: StringTranslatorOptions = {},
-): MessageTranslator<string, MessageMetadata> {
+): SyncMessageTranslator<string, MessageMetadata> {
   const isEmptyRejected = options.isEmptyRejected ?? false;
   return {
     translate(message: InboundMessage): TranslatedMessage<string, MessageMetadata> {
@@ -39,7 +39,7 @@ export function stringTranslator(
  * The "none" translator: content is the fetched message itself, untouched (`message.raw` holds the
  * provider's own object). For handlers that decode messages themselves.
  */
-export function rawTranslator(): MessageTranslator<InboundMessage, MessageMetadata> {
+export function rawTranslator(): SyncMessageTranslator<InboundMessage, MessageMetadata> {
   return {
     translate(message: InboundMessage): TranslatedMessage<InboundMessage, MessageMetadata> {
       return { content: message, metadata: baseMetadata(message) };
