@@ -57,7 +57,8 @@ function watchDeletion(
   id: string,
 ): boolean[] {
   const deletedAtResponse: boolean[] = [];
-  client.middlewareStack.add(
+  // The two clients' stacks differ only in their input and output types; the middleware reads neither.
+  (client as SQSClient).middlewareStack.add(
     (next, context) => async (args) => {
       const output = await next(args);
       if (context.commandName === commandName) deletedAtResponse.push(provider.isDeleted(id));

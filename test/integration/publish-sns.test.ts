@@ -58,7 +58,8 @@ function countingClient(): { client: SNSClient; counts: Map<string, number> } {
   const counts = new Map<string, number>();
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      counts.set(context.commandName, (counts.get(context.commandName) ?? 0) + 1);
+      const name = context.commandName ?? 'unknown';
+      counts.set(name, (counts.get(name) ?? 0) + 1);
       return next(args);
     },
     { step: 'initialize', name: 'countCommands' },
@@ -128,7 +129,7 @@ describe('SnsPublisher against fauxqs', () => {
     );
 
     const [message] = await receive(topic.envelope.url, 1);
-    const translated = snsTranslator().translate(inbound(message as Message));
+    const translated = await snsTranslator().translate(inbound(message as Message));
     assert.deepEqual(translated.content, { id: 'test-1', username: 'georgeyk', github_url: '' });
     assert.equal(translated.metadata.sns?.topicArn, topic.arn);
     assert.equal(translated.metadata.sns?.messageId, result.messageId);
