@@ -1,5 +1,5 @@
-// The benchmark's SQS server: fauxqs in its own process, with every request counted by SQS action as
-// it arrives (through Node's `http.server.request.start` diagnostics channel: no proxy in the path,
+// The benchmark's SQS server: fauxqs in its own process, with every request's SQS action and arrival
+// time recorded (through Node's `http.server.request.start` diagnostics channel: no proxy in the path,
 // the same cost for every contender). Driven by the orchestrator over IPC; standalone it just serves:
 //
 //   node --import tsx bench/fauxqs-server.ts [port]
@@ -13,8 +13,8 @@ import type { ServerEnvelope, ServerMessage, ServerRequest, ServerSnapshot } fro
 const manifestUrl = new URL('../package.json', import.meta.resolve('fauxqs'));
 const fauxqsVersion = (JSON.parse(readFileSync(manifestUrl, 'utf8')) as { version: string }).version;
 
-let requests = new Map<string, number>();
-let totalRequests = 0;
+// Arrival time (epoch ms) and action of every request since the last reset.
+let arrivals: Array<{ readonly at: number; readonly action: string }> = [];
 let cpuAtReset = process.cpuUsage();
 
 subscribe('http.server.request.start', (payload) => {
@@ -24,8 +24,7 @@ subscribe('http.server.request.start', (payload) => {
     typeof target === 'string'
       ? target.slice(target.indexOf('.') + 1)
       : `${request.method ?? '?'} ${request.url ?? '?'}`;
-  requests.set(action, (requests.get(action) ?? 0) + 1);
-  totalRequests += 1;
+  arrivals.push({ at: performance.timeOrigin + performance.now(), action });
 });
 
 const port = Number(process.argv[2] ?? 0);
@@ -39,16 +38,24 @@ function handle(request: ServerRequest): unknown {
       server.deleteQueue(request.name);
       return null;
     case 'resetCounts':
-      requests = new Map();
-      totalRequests = 0;
+      arrivals = [];
       cpuAtReset = process.cpuUsage();
       return null;
     case 'snapshot': {
       const cpu = process.cpuUsage(cpuAtReset);
+      // The clocks of two processes on one machine agree to well under a millisecond; allow one.
+      const until = request.untilMs === undefined ? Number.POSITIVE_INFINITY : request.untilMs + 1;
+      const requests = new Map<string, number>();
+      let requestsAfter = 0;
+      for (const arrival of arrivals) {
+        if (arrival.at > until) requestsAfter += 1;
+        else requests.set(arrival.action, (requests.get(arrival.action) ?? 0) + 1);
+      }
       const inspected = server.inspectQueue(request.queueName);
       const snapshot: ServerSnapshot = {
         requests: Object.fromEntries(requests),
-        totalRequests,
+        totalRequests: arrivals.length - requestsAfter,
+        requestsAfter,
         cpuUserMicros: cpu.user,
         cpuSystemMicros: cpu.system,
         queue:

@@ -2,6 +2,7 @@
 // transport: ceil(concurrency / 10) pollers, each one long-polls for 10 messages, runs their handlers
 // in parallel, deletes the successful ones with one DeleteMessageBatch, and polls again. This is the
 // loop a Node team writes on the AWS SDK by hand.
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContenderContext, RunningContender } from './contender.js';
 
@@ -61,6 +62,8 @@ export function startBatchLoop(transport: LoopTransport, context: ContenderConte
   };
 
   const pollers = Math.max(1, Math.ceil(config.concurrency / 10));
+  // Every poller's requests listen to the one stop signal.
+  setMaxListeners(pollers + 10, signal);
   const loops = Array.from({ length: pollers }, () => pollLoop());
   return {
     async stop() {

@@ -107,7 +107,10 @@ export async function runConsumer(options: {
       finish({ kind: 'failed', reason: `exited early (${code ?? signal})` }),
     );
   });
-  const snapshot = await server.snapshot(queueName);
+  const snapshot = await server.snapshot(
+    queueName,
+    outcome.kind === 'done' ? outcome.result.lastDeleteAt : undefined,
+  );
 
   if (child.process.connected) {
     const request: ParentMessage = { type: 'stop' };

@@ -55,13 +55,20 @@ export type ServerRequest =
   | { readonly type: 'createQueue'; readonly name: string; readonly attributes: Record<string, string> }
   | { readonly type: 'deleteQueue'; readonly name: string }
   | { readonly type: 'resetCounts' }
-  | { readonly type: 'snapshot'; readonly queueName: string };
+  | {
+      readonly type: 'snapshot';
+      readonly queueName: string;
+      /** Count only requests that arrived until then (epoch ms): the contender's last confirmed delete. */
+      readonly untilMs: number | undefined;
+    };
 
 /** The server's state since the last `resetCounts`. */
 export interface ServerSnapshot {
-  /** Requests by SQS action (`ReceiveMessage`, `DeleteMessageBatch`...), counted as they arrive. */
+  /** Requests by SQS action (`ReceiveMessage`, `DeleteMessageBatch`...) that arrived until `untilMs`. */
   readonly requests: Readonly<Record<string, number>>;
   readonly totalRequests: number;
+  /** Requests that arrived after `untilMs` and before the snapshot (polls of the emptied queue). */
+  readonly requestsAfter: number;
   /** CPU time of the server process, microseconds. */
   readonly cpuUserMicros: number;
   readonly cpuSystemMicros: number;

@@ -70,9 +70,12 @@ export class ServerControl {
     return this.#call({ type: 'resetCounts' });
   }
 
-  /** Requests and CPU since the last reset, and the state of `queueName`. */
-  snapshot(queueName: string): Promise<ServerSnapshot> {
-    return this.#call({ type: 'snapshot', queueName });
+  /**
+   * Requests (those that arrived until `untilMs`, when given) and CPU since the last reset, and the
+   * state of `queueName`.
+   */
+  snapshot(queueName: string, untilMs: number | undefined): Promise<ServerSnapshot> {
+    return this.#call({ type: 'snapshot', queueName, untilMs });
   }
 
   /** Stops the server process. */
