@@ -8,9 +8,18 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CONTENDER_IDS, type ContenderId, FULL_REPETITIONS, SCENARIOS, type Scenario } from './lib/config.js';
+import {
+  CONTENDER_IDS,
+  type ContenderId,
+  FULL_REPETITIONS,
+  IDLE_CONCURRENCY,
+  IDLE_SECONDS,
+  SCENARIOS,
+  type Scenario,
+} from './lib/config.js';
 import { type RunRecord, runConsumer } from './lib/consumer-run.js';
 import { performanceDoc } from './lib/docs.js';
+import { type IdleRecord, runIdle } from './lib/idle-run.js';
 import { machineInfo } from './lib/machine.js';
 import { childEnv, forkBenchChild, prepareChildren, waitForExit } from './lib/processes.js';
 import { headlineChart, resultsMarkdown } from './lib/report.js';
@@ -29,6 +38,7 @@ const { values } = parseArgs({
     messages: { type: 'string' },
     'micro-messages': { type: 'string' },
     'no-micro': { type: 'boolean', default: false },
+    'idle-seconds': { type: 'string' },
   },
   strict: true,
 });
@@ -70,6 +80,10 @@ const mode: BenchResults['mode'] = isSmoke ? 'smoke' : isCustom ? 'custom' : 'fu
 const microMessages =
   positiveInteger(values['micro-messages'], 'micro-messages') ?? (isSmoke ? 20_000 : 200_000);
 const isMicroRun = !values['no-micro'] && (onlyScenarios === undefined || isSmoke);
+const idleSeconds =
+  values['idle-seconds'] === '0'
+    ? 0
+    : (positiveInteger(values['idle-seconds'], 'idle-seconds') ?? (mode === 'full' ? IDLE_SECONDS : 0));
 
 const scenarios: Scenario[] = SCENARIOS.filter(
   (scenario) => onlyScenarios === undefined || onlyScenarios.includes(scenario.id),
@@ -139,6 +153,7 @@ const seeder = new SqsJsonClient({
 });
 const scenarioResults: ScenarioResults[] = [];
 const failures: string[] = [];
+const idle: IdleRecord[] = [];
 try {
   for (const scenario of scenarios) {
     const messages = messagesOverride ?? (isSmoke ? scenario.smokeMessages : scenario.messages);
@@ -159,6 +174,22 @@ try {
       runs,
       summaries: scenario.contenders.map((contender) => summarizeContender(contender, runs)),
     });
+  }
+  if (idleSeconds > 0) {
+    log(`\n## idle: loafer on an empty queue, requests counted for ${idleSeconds} s`);
+    const record = await runIdle({
+      server,
+      contender: 'loafer',
+      concurrency: IDLE_CONCURRENCY,
+      seconds: idleSeconds,
+    });
+    idle.push(record);
+    log(
+      record.ok
+        ? `  loafer             ${record.receivesPerMinute.toFixed(1)} receives/minute (${JSON.stringify(record.requests)})`
+        : `  loafer             FAILED: ${record.failure}`,
+    );
+    if (!record.ok) failures.push(`idle / loafer: ${record.failure}`);
   }
 } finally {
   await seeder.close();
@@ -186,6 +217,7 @@ const results: BenchResults = {
   repetitions,
   machine,
   scenarios: scenarioResults,
+  idle,
   micro,
   failures,
 };

@@ -156,6 +156,11 @@ export const SCENARIOS: readonly Scenario[] = [
 /** Repetitions of every scenario in the full benchmark (the smoke run does one). */
 export const FULL_REPETITIONS = 3;
 
+/** How long the idle measurement counts requests (full runs), in seconds: six 20 s long polls. */
+export const IDLE_SECONDS = 120;
+/** The route concurrency of the idle measurement. */
+export const IDLE_CONCURRENCY = 100;
+
 /** The queue every run gets fresh: long enough visibility that no slow contender sees redeliveries. */
 export const QUEUE_ATTRIBUTES: Readonly<Record<string, string>> = {
   VisibilityTimeout: '120',

@@ -12,6 +12,16 @@ function startRss(results: BenchResults): string {
   return `${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)} MB`;
 }
 
+/** Where the ceiling comes from: the server's CPU per message against the plain-HTTP consumer's. */
+function ceilingNote(results: BenchResults): string {
+  const noop = results.scenarios.find((scenario) => scenario.scenario.id === 'noop');
+  const plain = noop?.summaries.find((summary) => summary.contender === 'plain-http');
+  const server = plain?.serverCpuMicrosPerMessage?.median;
+  const client = plain?.cpuMicrosPerMessage?.median;
+  if (server === undefined || client === undefined) return '';
+  return ` At that ceiling (noop) the server spent ${server.toFixed(0)} µs of CPU per message and the plain-HTTP consumer ${client.toFixed(0)} µs.`;
+}
+
 /** The whole of docs/performance.md for `results`; `chartPath` is relative to docs/. */
 export function performanceDoc(results: BenchResults, chartPath: string, resultsPath: string): string {
   return `# Performance
@@ -27,14 +37,20 @@ How loafer compares with the SQS consumers Node teams use today, measured agains
 ## Run it
 
 \`\`\`sh
-npm run bench         # the full benchmark (this run took ${(results.durationSeconds / 60).toFixed(0)} minutes); writes this page
+npm run bench         # the full benchmark (this run: ${(results.durationSeconds / 60).toFixed(0)} minutes); writes bench/results/ and this page
 npm run bench:smoke   # a few hundred messages per contender, 1 repetition: checks that every contender consumes everything
 \`\`\`
 
-Run the full benchmark on a quiet machine: every contender shares the CPU with the server. Subsets:
-\`npm run bench -- --scenarios=noop,io20 --contenders=loafer,squiss --reps=5\` (a subset writes its
-results to \`bench/results/raw/\` and leaves this page alone). \`npm run bench:smoke\` exits non-zero
-when a contender lost a message, stalled, crashed or did not stop; it never asserts timings.
+Run the full benchmark on a quiet machine: every contender shares the CPU with the server. Subsets
+write their results to \`bench/results/raw/\` (not committed) and leave this page alone:
+
+\`\`\`sh
+npm run bench -- --scenarios=noop,io20 --contenders=loafer,squiss --reps=5 --messages=5000
+npm run bench -- --scenarios=noop --contenders=sdk-loop,sdk-tuned,lean-signed,plain-http --no-micro   # transports only
+\`\`\`
+
+Both exit non-zero when a contender lost a message, stalled (no deletion confirmed for 30 s), crashed,
+or did not stop within 25 s; neither asserts timings.
 
 ## Machine
 
@@ -47,7 +63,7 @@ SQS confirmed. CPU is the consumer process's user + system time over that window
 RSS is the consumer process's maximum resident set size (Node and the contender's modules alone take
 ${startRss(results)} before the first message). SQS requests are counted by the server, by action, from
 the consumer's start to its last deletion (start-up calls included). "× ceiling" compares with the
-unsigned plain-HTTP loop, the most the server delivers to one consumer process on this machine.
+unsigned plain-HTTP loop: the most one consumer process gets from this server on this machine.${ceilingNote(results)}
 
 ${resultsMarkdown(results)}
 ## Targets (issue #4)
@@ -83,6 +99,8 @@ ${transportTable(results)}
 - The children run plain JavaScript: before the first run, src/ and bench/ are transpiled file by
   file (TypeScript's \`transpileModule\`) into \`.tmp/bench-build/\`, so no TypeScript loader sits in
   their memory or CPU; they import the work tree's loafer by name.
+- The idle measurement (full runs) starts loafer on an empty queue, waits 5 s for its start-up calls,
+  then counts its requests at the server for ${results.idle[0]?.seconds ?? 120} s.
 - The in-memory microbenchmark (bench/micro.ts) runs in its own process: each variant once to warm
   up, then the repetitions interleaved.
 

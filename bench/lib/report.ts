@@ -115,11 +115,24 @@ export function targetsTable(results: BenchResults): string {
     'MB',
     false,
   ]);
+  const idle = results.idle.find((record) => record.contender === 'loafer' && record.ok);
+  rows.push([
+    `idle route (concurrency ${idle?.concurrency ?? '—'}): ~3 receives/minute`,
+    idle?.receivesPerMinute,
+    3.5,
+    'receives/min',
+    false,
+  ]);
   const overhead = microOverhead(results.micro, 'loafer-memory', 'bare-memory');
   rows.push(['in-memory provider: overhead ≤ 2 µs/message', overhead, 2, 'µs/msg', false]);
   const lines = ['| target | loafer | threshold | met? |', '|---|--:|--:|:-:|'];
   for (const [name, value, threshold, unit, isAtLeast] of rows) {
-    const digits = unit === 'req/msg' ? 3 : unit === 'µs/msg' && (threshold ?? 0) < 10 ? 2 : 0;
+    const digits =
+      unit === 'req/msg'
+        ? 3
+        : unit === 'receives/min' || (unit === 'µs/msg' && (threshold ?? 0) < 10)
+          ? 1
+          : 0;
     const met =
       value === undefined || threshold === undefined
         ? '—'

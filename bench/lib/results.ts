@@ -4,6 +4,7 @@ import type { MicroResult } from '../micro.js';
 import type { ContenderId, Scenario } from './config.js';
 import { CONTENDERS } from './config.js';
 import type { RunRecord } from './consumer-run.js';
+import type { IdleRecord } from './idle-run.js';
 import type { MachineInfo } from './machine.js';
 import { type Summary, summarize } from './stats.js';
 
@@ -46,6 +47,8 @@ export interface BenchResults {
   readonly repetitions: number;
   readonly machine: MachineInfo;
   readonly scenarios: readonly ScenarioResults[];
+  /** Idle cost: requests of a consumer on an empty queue (full runs only). */
+  readonly idle: readonly IdleRecord[];
   readonly micro: MicroResult | undefined;
   /** Every failed run: contender lost messages, stalled, crashed or did not stop. */
   readonly failures: readonly string[];
