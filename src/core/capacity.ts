@@ -58,6 +58,10 @@ export class Capacity {
 
   /** Gives back `count` permits, waking waiters first. */
   release(count = 1): void {
+    if (this.#waiters.size === 0) {
+      this.#available += count;
+      return;
+    }
     for (let i = 0; i < count; i++) {
       const next = this.#waiters.values().next();
       if (next.done === true) {

@@ -11,6 +11,8 @@ import type {
   ReleaseOptions,
 } from '../core/provider.js';
 import { checkBoolean, checkInteger, checkObject, checkString, checkThat } from '../core/validate.js';
+import type { StoredMessage } from './memory-store.js';
+import { MessageStore } from './memory-store.js';
 
 /** Options of a {@link MemoryProvider}. */
 export interface MemoryProviderOptions {
@@ -111,18 +113,6 @@ export interface MemoryReceipt {
   readonly receipt: number;
 }
 
-interface StoredMessage {
-  readonly id: string;
-  readonly seq: number;
-  readonly body: string;
-  readonly attributes: MessageAttributes;
-  readonly groupId: string | undefined;
-  receiveCount: number;
-  visibleAt: number;
-  receipt: number;
-  isInFlight: boolean;
-}
-
 type Operation = 'fetch' | 'confirm' | 'release' | 'extend' | 'dead-letter';
 
 function toAttribute(value: string | number | Uint8Array | MessageAttribute): MessageAttribute {
@@ -166,11 +156,10 @@ export class MemoryProvider implements Provider<MemoryReceipt> {
   readonly #deadLetterQueue: MemoryProvider | undefined;
   readonly #isFifo: boolean;
   readonly #clock: Clock;
-  readonly #messages = new Map<string, StoredMessage>();
+  readonly #messages = new MessageStore();
   readonly #deleted: string[] = [];
   readonly #waiters = new Set<() => void>();
   readonly #faults: Array<{ operation: Operation; error: Error; remaining: number }> = [];
-  #seq = 0;
   #receipt = 0;
   #idSeq = 0;
   #isStopped = false;
@@ -219,9 +208,8 @@ export class MemoryProvider implements Provider<MemoryReceipt> {
     const attributes: Record<string, MessageAttribute> = {};
     for (const [name, value] of Object.entries(options.attributes ?? {}))
       attributes[name] = toAttribute(value);
-    this.#messages.set(id, {
+    this.#messages.add({
       id,
-      seq: this.#seq++,
       body: typeof body === 'string' ? body : JSON.stringify(body),
       attributes,
       groupId: options.groupId,
@@ -229,6 +217,7 @@ export class MemoryProvider implements Provider<MemoryReceipt> {
       visibleAt: this.#clock.now() + (options.delaySeconds ?? 0) * 1000,
       receipt: 0,
       isInFlight: false,
+      isGone: false,
     });
     this.#wake();
     return id;
@@ -270,14 +259,13 @@ export class MemoryProvider implements Provider<MemoryReceipt> {
 
   /** Snapshots of every message in the queue, in send order. */
   messages(): MemoryMessage[] {
-    return [...this.#messages.values()].sort((a, b) => a.seq - b.seq).map((stored) => this.#snapshot(stored));
+    return [...this.#messages.ordered()].map((stored) => this.#snapshot(stored));
   }
 
   /** Adds a message moved here from another queue (redrive, or a route's dead-lettering). */
   receiveRedriven(message: MemoryMessage, extraAttributes: MessageAttributes = {}): void {
-    this.#messages.set(message.id, {
+    this.#messages.add({
       id: message.id,
-      seq: this.#seq++,
       body: message.body,
       attributes: { ...message.attributes, ...extraAttributes },
       groupId: message.groupId,
@@ -285,6 +273,7 @@ export class MemoryProvider implements Provider<MemoryReceipt> {
       visibleAt: this.#clock.now(),
       receipt: 0,
       isInFlight: false,
+      isGone: false,
     });
     this.#wake();
   }
@@ -331,7 +320,7 @@ export class MemoryProvider implements Provider<MemoryReceipt> {
       this.stats.staleConfirms += 1;
       return;
     }
-    this.#messages.delete(stored.id);
+    this.#messages.remove(stored.id);
     this.#deleted.push(stored.id);
     this.#wake();
   }
@@ -381,7 +370,7 @@ export class MemoryProvider implements Provider<MemoryReceipt> {
       LoaferErrorCode: { dataType: 'String', value: options.code },
       LoaferErrorReason: { dataType: 'String', value: options.reason },
     });
-    this.#messages.delete(stored.id);
+    this.#messages.remove(stored.id);
     this.#deleted.push(stored.id);
     this.#wake();
   }
@@ -426,9 +415,10 @@ export class MemoryProvider implements Provider<MemoryReceipt> {
   #take(maxMessages: number): InboundMessage<MemoryReceipt>[] {
     const now = this.#clock.now();
     const lockedGroups = new Set<string>();
-    const candidates = [...this.#messages.values()].sort((a, b) => a.seq - b.seq);
+    // A Map iterates in insertion order, which is send order: no sorting on the fetch path.
+    const candidates = this.#messages.ordered();
     if (this.#isFifo) {
-      for (const stored of candidates) {
+      for (const stored of this.#messages.ordered()) {
         if (stored.visibleAt > now && stored.isInFlight && stored.groupId !== undefined)
           lockedGroups.add(stored.groupId);
       }
@@ -443,7 +433,7 @@ export class MemoryProvider implements Provider<MemoryReceipt> {
       }
       if (this.#isFifo && stored.groupId !== undefined && lockedGroups.has(stored.groupId)) continue;
       if (this.#maxReceiveCount !== undefined && stored.receiveCount >= this.#maxReceiveCount) {
-        this.#messages.delete(stored.id);
+        this.#messages.remove(stored.id);
         this.#deadLetterQueue?.receiveRedriven(this.#snapshot(stored));
         continue;
       }
@@ -487,7 +477,7 @@ export class MemoryProvider implements Provider<MemoryReceipt> {
       const now = this.#clock.now();
       timers.push(this.#clock.setTimer(deadline - now, done));
       let nextVisible = Number.POSITIVE_INFINITY;
-      for (const stored of this.#messages.values()) {
+      for (const stored of this.#messages.ordered()) {
         if (stored.visibleAt > now && stored.visibleAt < nextVisible) nextVisible = stored.visibleAt;
       }
       if (nextVisible < deadline) timers.push(this.#clock.setTimer(nextVisible - now, done));
