@@ -98,6 +98,17 @@ export class TargetNotFound extends Error {
   }
 }
 
+/** A request got no answer within `requestTimeoutMs`: it was aborted, and is retried. */
+class RequestTimeout extends Error {
+  /** Retryable, as a network timeout is. */
+  readonly code = 'RequestTimeout';
+
+  constructor(timeoutMs: number, cause?: unknown) {
+    super(`no response within ${timeoutMs} ms`, cause === undefined ? undefined : { cause });
+    this.name = 'RequestTimeout';
+  }
+}
+
 /** The wire side of one target: an SQS queue or an SNS topic. */
 export interface PublishTransport {
   /** The target, for logs and errors: `queue orders`, `topic arn:aws:sns:...`. */
@@ -135,6 +146,8 @@ export interface PublishCallOptions {
 interface EngineOptions {
   readonly transport: PublishTransport;
   readonly retry: ResolvedPublishRetryOptions;
+  /** How long one request may take before it is aborted and retried. */
+  readonly requestTimeoutMs: number;
   readonly clock: Clock;
   readonly random: () => number;
   readonly logger: Logger;
@@ -245,9 +258,14 @@ export class PublishEngine {
         return { code: 'LOAFER_ERR_PUBLISH_FAILED', cause: signal?.reason };
       }
       let outcome: BatchOutcome;
+      const request = this.#requestSignal(signal);
       try {
-        outcome = await send(pending, signal);
-      } catch (error) {
+        outcome = await send(pending, request.signal);
+      } catch (thrown) {
+        const error =
+          request.didTimeOut() && !isAborted(signal)
+            ? new RequestTimeout(this.#options.requestTimeoutMs, thrown)
+            : thrown;
         if (error instanceof TargetNotFound) {
           for (const entry of pending)
             failures.push(failure(entry, 'TargetNotFound', error.message, true, attempt));
@@ -266,6 +284,8 @@ export class PublishEngine {
         );
         await clock.sleep(this.#delayMs(attempt, random), signal);
         continue;
+      } finally {
+        request.dispose();
       }
       const byId = new Map(pending.map((entry) => [entry.id, entry]));
       for (const sent of outcome.successful) {
@@ -308,6 +328,34 @@ export class PublishEngine {
       pending = retryable.sort((a, b) => a.index - b.index);
       await clock.sleep(this.#delayMs(attempt, random), signal);
     }
+  }
+
+  /**
+   * The signal of one request: aborted by the caller's signal, or by the clock after
+   * `requestTimeoutMs` (then `didTimeOut()` is true).
+   */
+  #requestSignal(caller: AbortSignal | undefined): {
+    signal: AbortSignal;
+    didTimeOut(): boolean;
+    dispose(): void;
+  } {
+    const controller = new AbortController();
+    let didTimeOut = false;
+    const timer = this.#options.clock.setTimer(this.#options.requestTimeoutMs, () => {
+      didTimeOut = true;
+      controller.abort(new RequestTimeout(this.#options.requestTimeoutMs));
+    });
+    const onAbort = (): void => controller.abort(caller?.reason);
+    if (caller?.aborted === true) onAbort();
+    else caller?.addEventListener('abort', onAbort, { once: true });
+    return {
+      signal: controller.signal,
+      didTimeOut: () => didTimeOut,
+      dispose: () => {
+        timer.cancel();
+        caller?.removeEventListener('abort', onAbort);
+      },
+    };
   }
 
   #delayMs(attempt: number, random: () => number): number {

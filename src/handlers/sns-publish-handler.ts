@@ -49,14 +49,26 @@ export interface ResolvedSnsPublishHandlerOptions<Content, Metadata>
 const PUBLISHER_KEYS = [
   'topic',
   'client',
-  'clientOptions',
+  'region',
+  'endpoint',
+  'credentials',
+  'maxAttempts',
+  'requestTimeoutMs',
   'encoder',
   'maxMessageBytes',
   'retry',
   'logger',
   'clock',
   'random',
-] as const;
+] as const satisfies readonly (keyof SnsPublisherOptions)[];
+
+// Every publisher option is in PUBLISHER_KEYS (this line stops compiling when one is added and not listed).
+const listsEveryPublisherOption: [
+  Exclude<keyof SnsPublisherOptions, (typeof PUBLISHER_KEYS)[number]>,
+] extends [never]
+  ? true
+  : false = true;
+void listsEveryPublisherOption;
 
 /**
  * Validates the options of {@link snsPublishHandler} and splits off the publisher's. Creates nothing.
@@ -83,7 +95,7 @@ export function resolveSnsPublishHandlerOptions<Content, Metadata>(
       extra === undefined,
       extra ?? 'publisher',
       'absent when `publisher` is given (configure your publisher instead)',
-      extra === undefined ? undefined : options[extra],
+      extra === 'credentials' ? '[credentials]' : extra === undefined ? undefined : options[extra],
     );
     return { ...fields, publisher: options.publisher, publisherOptions: undefined, subject: options.subject };
   }

@@ -22,7 +22,13 @@ import type {
   RawEntry,
 } from './publish-message.js';
 import { prepareEntries, resolveEncoder } from './publish-message.js';
-import { resolveLogger, resolveOwnClient, sendOptions, stoppedError } from './publisher-support.js';
+import {
+  resolveAwsClientConfig,
+  resolveLogger,
+  resolveOwnClient,
+  sendOptions,
+  stoppedError,
+} from './publisher-support.js';
 
 /** SNS's limit on a message (body and attributes), and on a PublishBatch request: 256 KiB. */
 export const SNS_MAX_MESSAGE_BYTES = 262_144;
@@ -36,19 +42,44 @@ export interface SnsPublisherOptions<Message = unknown> {
    */
   readonly topic: string;
   /**
-   * Your own SNS client (its own retry settings then apply under loafer's). Not destroyed by
-   * `stop()`. Give this or `clientOptions`, not both.
+   * Your own SNS client, used as is (its region, endpoint, credentials and retries) and never
+   * destroyed; `region`, `endpoint`, `credentials` and `maxAttempts` must then be left out.
    *
-   * @defaultValue a client created from `clientOptions`, destroyed by `stop()`
+   * @defaultValue a client the publisher creates from the options below, destroyed by `stop()`
    */
   readonly client?: SNSClient;
   /**
-   * Options of the client loafer creates: `region`, `endpoint`, `credentials`... The SDK's own
-   * retries are turned off (`maxAttempts: 1`) unless you set `maxAttempts`: loafer retries.
+   * The AWS region of the client the publisher creates.
    *
-   * @defaultValue `{}`: the SDK's default region and credential chain, and `AWS_ENDPOINT_URL`
+   * @defaultValue the SDK's own resolution (`AWS_REGION`, the shared config file, ...)
    */
-  readonly clientOptions?: SNSClientConfig;
+  readonly region?: string;
+  /**
+   * The endpoint of the client the publisher creates (`http://localhost:4566` for a local server).
+   *
+   * @defaultValue the SDK's own resolution (`AWS_ENDPOINT_URL_SNS`, `AWS_ENDPOINT_URL`, then the region's)
+   */
+  readonly endpoint?: string;
+  /**
+   * Credentials of the client the publisher creates: an object or a provider function.
+   *
+   * @defaultValue the SDK's default credential chain
+   */
+  readonly credentials?: SNSClientConfig['credentials'];
+  /**
+   * Attempts per request the SDK makes itself, in the client the publisher creates. loafer retries
+   * failed requests and failed entries with its own backoff (`retry`), so the SDK's are off by default.
+   *
+   * @defaultValue 1
+   */
+  readonly maxAttempts?: number;
+  /**
+   * A client-side timeout for one request, in milliseconds: a request without an answer by then is
+   * aborted and retried like a network error, so that a hung connection cannot hold a handler.
+   *
+   * @defaultValue 10000
+   */
+  readonly requestTimeoutMs?: number;
   /**
    * How messages are encoded: `'json'`, a function, or `'none'`/`false` to send strings as they are.
    *
@@ -99,7 +130,9 @@ export interface ResolvedSnsPublisherOptions<Message> {
   /** Whether the topic is FIFO (its name ends with `.fifo`). */
   readonly isFifo: boolean;
   readonly client: SNSClient | undefined;
-  readonly clientOptions: SNSClientConfig;
+  /** The settings of the client to create, when `client` is undefined. */
+  readonly clientConfig: SNSClientConfig;
+  readonly requestTimeoutMs: number;
   readonly encode: (message: Message) => string;
   readonly maxMessageBytes: number;
   readonly retry: ResolvedPublishRetryOptions;
@@ -131,28 +164,21 @@ export function resolveSnsPublisherOptions<Message>(
     'a topic ARN or name (1-256 of A-Z a-z 0-9 _ -, optionally ending in .fifo)',
     topic,
   );
-  const client = options.client;
-  checkThat(
-    client === undefined ||
-      (typeof client === 'object' && client !== null && typeof client.send === 'function'),
-    'client',
-    'an SNSClient',
-    client,
-  );
-  checkThat(
-    client === undefined || options.clientOptions === undefined,
-    'clientOptions',
-    'absent when `client` is given (configure your client instead)',
-    options.clientOptions,
-  );
-  if (options.clientOptions !== undefined) checkObject('clientOptions', options.clientOptions);
+  const { client, clientConfig } = resolveAwsClientConfig<
+    SNSClient,
+    NonNullable<SNSClientConfig['credentials']>
+  >(options, 'SNSClient');
   return {
     topic: topic as string,
     topicArn: arn === null ? undefined : (topic as string),
     topicName,
     isFifo: topicName.endsWith('.fifo'),
     client,
-    clientOptions: options.clientOptions ?? {},
+    clientConfig,
+    requestTimeoutMs: checkInteger('requestTimeoutMs', options.requestTimeoutMs, 10_000, {
+      min: 1,
+      max: 600_000,
+    }),
     encode: resolveEncoder<Message>(options.encoder),
     maxMessageBytes: checkInteger('maxMessageBytes', options.maxMessageBytes, SNS_MAX_MESSAGE_BYTES, {
       min: 1024,
@@ -214,10 +240,7 @@ export class SnsPublisher<Message = unknown> {
    */
   constructor(options: SnsPublisherOptions<Message>) {
     this.#options = resolveSnsPublisherOptions(options);
-    const own = resolveOwnClient(
-      this.#options.client,
-      () => new SNSClient({ maxAttempts: 1, ...this.#options.clientOptions }),
-    );
+    const own = resolveOwnClient(this.#options.client, () => new SNSClient(this.#options.clientConfig));
     this.#client = own.client;
     this.#ownsClient = own.isOwned;
     if (this.#options.topicArn !== undefined) this.#topicArn = Promise.resolve(this.#options.topicArn);
@@ -232,6 +255,7 @@ export class SnsPublisher<Message = unknown> {
     this.#engine = new PublishEngine({
       transport,
       retry: this.#options.retry,
+      requestTimeoutMs: this.#options.requestTimeoutMs,
       clock: this.#options.clock,
       random: this.#options.random,
       logger: this.#options.logger,

@@ -49,14 +49,27 @@ export interface ResolvedSqsForwardHandlerOptions<Content, Metadata>
 const PUBLISHER_KEYS = [
   'queue',
   'client',
-  'clientOptions',
+  'region',
+  'endpoint',
+  'credentials',
+  'maxAttempts',
+  'requestTimeoutMs',
+  'queueOwnerAccountId',
   'encoder',
   'maxMessageBytes',
   'retry',
   'logger',
   'clock',
   'random',
-] as const;
+] as const satisfies readonly (keyof SqsPublisherOptions)[];
+
+// Every publisher option is in PUBLISHER_KEYS (this line stops compiling when one is added and not listed).
+const listsEveryPublisherOption: [
+  Exclude<keyof SqsPublisherOptions, (typeof PUBLISHER_KEYS)[number]>,
+] extends [never]
+  ? true
+  : false = true;
+void listsEveryPublisherOption;
 
 /**
  * Validates the options of {@link sqsForwardHandler} and splits off the publisher's. Creates nothing.
@@ -83,7 +96,7 @@ export function resolveSqsForwardHandlerOptions<Content, Metadata>(
       extra === undefined,
       extra ?? 'publisher',
       'absent when `publisher` is given (configure your publisher instead)',
-      extra === undefined ? undefined : options[extra],
+      extra === 'credentials' ? '[credentials]' : extra === undefined ? undefined : options[extra],
     );
     return {
       ...fields,

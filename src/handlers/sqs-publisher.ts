@@ -27,7 +27,13 @@ import type {
   RawEntry,
 } from './publish-message.js';
 import { prepareEntries, resolveEncoder } from './publish-message.js';
-import { resolveLogger, resolveOwnClient, sendOptions, stoppedError } from './publisher-support.js';
+import {
+  resolveAwsClientConfig,
+  resolveLogger,
+  resolveOwnClient,
+  sendOptions,
+  stoppedError,
+} from './publisher-support.js';
 
 /** SQS's limit on a message, and on a batch request, since August 2025 (1 MiB). */
 export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
@@ -42,19 +48,51 @@ export interface SqsPublisherOptions<Message = unknown> {
    */
   readonly queue: string;
   /**
-   * Your own SQS client (its own retry settings then apply under loafer's). Not destroyed by
-   * `stop()`. Give this or `clientOptions`, not both.
+   * Your own SQS client, used as is (its region, endpoint, credentials and retries) and never
+   * destroyed; `region`, `endpoint`, `credentials` and `maxAttempts` must then be left out.
    *
-   * @defaultValue a client created from `clientOptions`, destroyed by `stop()`
+   * @defaultValue a client the publisher creates from the options below, destroyed by `stop()`
    */
   readonly client?: SQSClient;
   /**
-   * Options of the client loafer creates: `region`, `endpoint`, `credentials`... The SDK's own
-   * retries are turned off (`maxAttempts: 1`) unless you set `maxAttempts`: loafer retries.
+   * The AWS region of the client the publisher creates.
    *
-   * @defaultValue `{}`: the SDK's default region and credential chain, and `AWS_ENDPOINT_URL`
+   * @defaultValue the SDK's own resolution (`AWS_REGION`, the shared config file, ...)
    */
-  readonly clientOptions?: SQSClientConfig;
+  readonly region?: string;
+  /**
+   * The endpoint of the client the publisher creates (`http://localhost:4566` for a local server).
+   *
+   * @defaultValue the SDK's own resolution (`AWS_ENDPOINT_URL_SQS`, `AWS_ENDPOINT_URL`, then the region's)
+   */
+  readonly endpoint?: string;
+  /**
+   * Credentials of the client the publisher creates: an object or a provider function.
+   *
+   * @defaultValue the SDK's default credential chain
+   */
+  readonly credentials?: SQSClientConfig['credentials'];
+  /**
+   * Attempts per request the SDK makes itself, in the client the publisher creates. loafer retries
+   * failed requests and failed entries with its own backoff (`retry`), so the SDK's are off by default.
+   *
+   * @defaultValue 1
+   */
+  readonly maxAttempts?: number;
+  /**
+   * The account that owns the queue, when `queue` is the name of a queue in another account (a queue
+   * ARN carries it already).
+   *
+   * @defaultValue the caller's account
+   */
+  readonly queueOwnerAccountId?: string;
+  /**
+   * A client-side timeout for one request, in milliseconds: a request without an answer by then is
+   * aborted and retried like a network error, so that a hung connection cannot hold a handler.
+   *
+   * @defaultValue 10000
+   */
+  readonly requestTimeoutMs?: number;
   /**
    * How messages are encoded into bodies: `'json'`, a function, or `'none'`/`false` to send strings
    * as they are.
@@ -109,7 +147,9 @@ export interface ResolvedSqsPublisherOptions<Message> {
   /** Whether the queue is FIFO (its name ends with `.fifo`). */
   readonly isFifo: boolean;
   readonly client: SQSClient | undefined;
-  readonly clientOptions: SQSClientConfig;
+  /** The settings of the client to create, when `client` is undefined. */
+  readonly clientConfig: SQSClientConfig;
+  readonly requestTimeoutMs: number;
   readonly encode: (message: Message) => string;
   readonly maxMessageBytes: number;
   readonly retry: ResolvedPublishRetryOptions;
@@ -163,21 +203,20 @@ export function resolveSqsPublisherOptions<Message>(
     'a queue name (1-80 of A-Z a-z 0-9 _ -, optionally ending in .fifo), URL or ARN',
     queue,
   );
-  const client = options.client;
-  checkThat(
-    client === undefined ||
-      (typeof client === 'object' && client !== null && typeof client.send === 'function'),
-    'client',
-    'an SQSClient',
-    client,
-  );
-  checkThat(
-    client === undefined || options.clientOptions === undefined,
-    'clientOptions',
-    'absent when `client` is given (configure your client instead)',
-    options.clientOptions,
-  );
-  if (options.clientOptions !== undefined) checkObject('clientOptions', options.clientOptions);
+  const { client, clientConfig } = resolveAwsClientConfig<
+    SQSClient,
+    NonNullable<SQSClientConfig['credentials']>
+  >(options, 'SQSClient');
+  if (arn === null) {
+    queueOwnerAccountId = checkString('queueOwnerAccountId', options.queueOwnerAccountId, undefined);
+  } else {
+    checkThat(
+      options.queueOwnerAccountId === undefined || options.queueOwnerAccountId === queueOwnerAccountId,
+      'queueOwnerAccountId',
+      `left out or equal to the queue ARN's account (${queueOwnerAccountId})`,
+      options.queueOwnerAccountId,
+    );
+  }
   return {
     queue: queue as string,
     queueUrl,
@@ -185,7 +224,13 @@ export function resolveSqsPublisherOptions<Message>(
     queueOwnerAccountId,
     isFifo: queueName.endsWith('.fifo'),
     client,
-    clientOptions: options.clientOptions ?? {},
+    // Requests go to the configured endpoint (or AWS_ENDPOINT_URL, or the region's), never to the
+    // host of the queue URL, as the SQS provider does.
+    clientConfig: { ...clientConfig, useQueueUrlAsEndpoint: false },
+    requestTimeoutMs: checkInteger('requestTimeoutMs', options.requestTimeoutMs, 10_000, {
+      min: 1,
+      max: 600_000,
+    }),
     encode: resolveEncoder<Message>(options.encoder),
     maxMessageBytes: checkInteger('maxMessageBytes', options.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES, {
       min: 1024,
@@ -242,10 +287,7 @@ export class SqsPublisher<Message = unknown> {
    */
   constructor(options: SqsPublisherOptions<Message>) {
     this.#options = resolveSqsPublisherOptions(options);
-    const own = resolveOwnClient(
-      this.#options.client,
-      () => new SQSClient({ maxAttempts: 1, ...this.#options.clientOptions }),
-    );
+    const own = resolveOwnClient(this.#options.client, () => new SQSClient(this.#options.clientConfig));
     this.#client = own.client;
     this.#ownsClient = own.isOwned;
     if (this.#options.queueUrl !== undefined) this.#queueUrl = Promise.resolve(this.#options.queueUrl);
@@ -260,6 +302,7 @@ export class SqsPublisher<Message = unknown> {
     this.#engine = new PublishEngine({
       transport,
       retry: this.#options.retry,
+      requestTimeoutMs: this.#options.requestTimeoutMs,
       clock: this.#options.clock,
       random: this.#options.random,
       logger: this.#options.logger,

@@ -198,7 +198,7 @@ describe('snsPublishHandler() against fauxqs', () => {
     provider.send({ n: 1 });
     const handler = snsPublishHandler({
       topic: TopicArn as string,
-      clientOptions: aws.clientOptions,
+      ...aws.clientOptions,
       logger: silentLogger,
     });
 

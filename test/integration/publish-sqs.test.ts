@@ -106,7 +106,7 @@ describe('SqsPublisher against fauxqs', () => {
     const queue = await aws.createQueue('publish-own-client');
     const publisher = new SqsPublisher({
       queue: queue.name,
-      clientOptions: aws.clientOptions,
+      ...aws.clientOptions,
       logger: silentLogger,
     });
 

@@ -381,7 +381,8 @@ describe('SqsPublisher', () => {
     it('destroys the client it created, once', async () => {
       const publisher = new SqsPublisher({
         queue: QUEUE_URL,
-        clientOptions: { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } },
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
         logger: silentLogger,
       });
       let destroyed = 0;

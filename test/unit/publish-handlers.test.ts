@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type ErrorContext, jsonTranslator, Manager, Route, silentLogger } from 'loafer';
 import { isPublishError, SnsPublisher, snsPublishHandler } from 'loafer/sns';
-import { MemoryProvider } from 'loafer/testing';
+import { ManualClock, MemoryProvider } from 'loafer/testing';
 import { SqsPublisher, sqsForwardHandler } from '../../src/handlers/sqs-publishing.js';
 import { deferred, until } from '../support/deferred.js';
 import { awsError, FakeClient, succeed } from './publish-fakes.js';
@@ -135,23 +135,41 @@ describe('sqsForwardHandler()', () => {
     assert.equal(input.MessageDeduplicationId, 'o-1');
   });
 
-  it('passes the handler’s signal to the publish', async () => {
-    const client = new FakeClient();
-    const provider = new MemoryProvider();
-    provider.send({ n: 1 });
-
-    await runOnce(
-      provider,
-      sqsForwardHandler({ queue: QUEUE_URL, client: client.asSqs, logger: silentLogger }),
+  it('cancels the publish when the handler’s signal aborts (handler timeout), and keeps the message', async () => {
+    const clock = new ManualClock();
+    const client = new FakeClient(
+      (call) =>
+        new Promise((_resolve, reject) => {
+          call.signal?.addEventListener('abort', () =>
+            reject(Object.assign(new Error('aborted'), { name: 'AbortError' })),
+          );
+        }),
     );
+    const provider = new MemoryProvider({ clock });
+    const id = provider.send({ n: 1 });
+    const route = new Route({
+      name: 'forward',
+      provider,
+      messageTranslator: jsonTranslator(),
+      handler: sqsForwardHandler({ queue: QUEUE_URL, client: client.asSqs, logger: silentLogger }),
+      handlerTimeoutMs: 1000,
+    });
 
-    assert.ok(client.calls[0]?.signal instanceof AbortSignal);
+    const running = new Manager({ routes: [route], logger: silentLogger, clock }).runOnce();
+    await until(() => client.calls.length === 1, 'the publish');
+    await clock.advance(1000);
+    await running;
+
+    assert.equal(client.calls[0]?.signal?.aborted, true);
+    assert.equal(client.calls.length, 1);
+    assert.equal(provider.isDeleted(id), false);
   });
 
   it('stops the publisher it created, destroying its client', async () => {
     const handler = sqsForwardHandler({
       queue: QUEUE_URL,
-      clientOptions: { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } },
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
       logger: silentLogger,
     });
     let destroyed = 0;

@@ -34,7 +34,8 @@ describe('resolveSqsPublisherOptions()', () => {
     assert.equal(resolved.isFifo, false);
     assert.equal(resolved.maxMessageBytes, 262_144);
     assert.deepEqual(resolved.retry, { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 5000 });
-    assert.deepEqual(resolved.clientOptions, {});
+    assert.deepEqual(resolved.clientConfig, { maxAttempts: 1, useQueueUrlAsEndpoint: false });
+    assert.equal(resolved.requestTimeoutMs, 10_000);
     assert.equal(resolved.encode({ a: 1 }), '{"a":1}');
   });
 
@@ -65,14 +66,64 @@ describe('resolveSqsPublisherOptions()', () => {
     assertConfigError(() => resolveSqsPublisherOptions({ queue: 'x'.repeat(81) }), 'queue', 'queue name');
   });
 
-  it('rejects a client together with client options', () => {
+  it('builds the client settings from region, endpoint, credentials and maxAttempts', () => {
+    const credentials = { accessKeyId: 'AKIA', secretAccessKey: 'secret' };
+
+    const resolved = resolveSqsPublisherOptions({
+      queue: 'q',
+      region: 'eu-west-1',
+      endpoint: 'http://127.0.0.1:4566',
+      credentials,
+      maxAttempts: 3,
+      logger: silentLogger,
+    });
+
+    assert.deepEqual(resolved.clientConfig, {
+      region: 'eu-west-1',
+      endpoint: 'http://127.0.0.1:4566',
+      credentials,
+      maxAttempts: 3,
+      useQueueUrlAsEndpoint: false,
+    });
+  });
+
+  it('rejects client settings next to a client', () => {
     const client = new FakeClient().asSqs;
 
     assertConfigError(
-      () => resolveSqsPublisherOptions({ queue: 'q', client, clientOptions: { region: 'eu-west-1' } }),
-      'clientOptions',
-      'absent when `client` is given',
+      () => resolveSqsPublisherOptions({ queue: 'q', client, region: 'eu-west-1' }),
+      'region',
+      'left out when `client` is given',
     );
+  });
+
+  it('never echoes credentials in an error', () => {
+    assert.throws(
+      () =>
+        resolveSqsPublisherOptions({
+          queue: 'q',
+          credentials: { accessKeyId: 'AKIA', secret: 'hunter2' } as never,
+        }),
+      (error: unknown) => error instanceof ConfigurationError && !error.message.includes('hunter2'),
+    );
+  });
+
+  it('rejects an endpoint that is not an http(s) URL', () => {
+    assertConfigError(
+      () => resolveSqsPublisherOptions({ queue: 'q', endpoint: 'localhost:4566' }),
+      'endpoint',
+      'http(s) URL',
+    );
+  });
+
+  it('takes the owner account of a queue named in another account', () => {
+    const resolved = resolveSqsPublisherOptions({
+      queue: 'orders',
+      queueOwnerAccountId: '210987654321',
+      logger: silentLogger,
+    });
+
+    assert.equal(resolved.queueOwnerAccountId, '210987654321');
   });
 
   it('rejects a client that is not one', () => {

@@ -17,7 +17,7 @@ interface Setup {
 
 function setup(
   respond: Responder,
-  options: { maxAttempts?: number; logger?: MemoryLogger; random?: number } = {},
+  options: { maxAttempts?: number; logger?: MemoryLogger; random?: number; requestTimeoutMs?: number } = {},
 ): Setup {
   const client = new FakeClient(respond);
   const clock = new ManualClock();
@@ -28,6 +28,7 @@ function setup(
     random: () => options.random ?? 0,
     logger: options.logger ?? silentLogger,
     retry: { maxAttempts: options.maxAttempts ?? 5, baseDelayMs: 100, maxDelayMs: 1000 },
+    requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
   });
   return { client, clock, publisher };
 }
@@ -303,13 +304,65 @@ describe('publishing retries', () => {
     assert.equal((error?.cause as Error | undefined)?.message, 'handler timed out');
   });
 
-  it('passes the signal to the SDK', async () => {
-    const { client, publisher } = setup(succeed);
+  it('aborts a request that gets no answer within requestTimeoutMs, and retries it', async () => {
+    const hangs = (call: Call) =>
+      new Promise((_resolve, reject) => {
+        call.signal?.addEventListener('abort', () =>
+          reject(Object.assign(new Error('aborted'), { name: 'AbortError' })),
+        );
+      });
+    const { client, clock, publisher } = setup(
+      (call, calls) => (calls.length === 1 ? hangs(call) : succeed(call, calls)),
+      { requestTimeoutMs: 2000 },
+    );
+
+    const pending = publisher.publish({ a: 1 });
+    await until(() => client.calls.length === 1, 'the first request');
+    await clock.advance(1999);
+    const isAbortedBeforeTimeout = client.calls[0]?.signal?.aborted;
+    const result = await driveToEnd(clock, pending);
+
+    assert.equal(isAbortedBeforeTimeout, false);
+    assert.equal(client.calls[0]?.signal?.aborted, true);
+    assert.equal(client.of('SendMessage').length, 2);
+    assert.equal(result.messageId, 'id-single');
+  });
+
+  it('reports RequestTimeout when every attempt times out', async () => {
+    const { clock, publisher } = setup(
+      (call) =>
+        new Promise((_resolve, reject) => {
+          call.signal?.addEventListener('abort', () =>
+            reject(Object.assign(new Error('aborted'), { name: 'AbortError' })),
+          );
+        }),
+      { requestTimeoutMs: 500, maxAttempts: 2 },
+    );
+
+    const { error } = await driveToEnd(clock, settle(publisher.publish(1)));
+
+    assert.equal(error?.failures[0]?.code, 'RequestTimeout');
+    assert.equal(error?.failures[0]?.attempts, 2);
+  });
+
+  it('does not retry a request the caller aborted', async () => {
     const controller = new AbortController();
+    const { client, publisher } = setup(
+      (call) =>
+        new Promise((_resolve, reject) => {
+          call.signal?.addEventListener('abort', () =>
+            reject(Object.assign(new Error('aborted'), { name: 'AbortError' })),
+          );
+        }),
+    );
 
-    await publisher.publish(1, { signal: controller.signal });
+    const pending = settle(publisher.publish(1, { signal: controller.signal }));
+    await until(() => client.calls.length === 1, 'the request');
+    controller.abort();
+    const { error } = await pending;
 
-    assert.equal(client.calls[0]?.signal, controller.signal);
+    assert.equal(client.calls.length, 1);
+    assert.equal(error?.failures[0]?.code, 'AbortError');
   });
 
   it('logs each retry with the target, attempt and codes, never the body', async () => {
