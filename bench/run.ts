@@ -74,8 +74,14 @@ const onlyScenarios = list(
 const onlyContenders = list<ContenderId>(values.contenders, CONTENDER_IDS, 'contender');
 const repetitions = positiveInteger(values.reps, 'reps') ?? (isSmoke ? 1 : FULL_REPETITIONS);
 const messagesOverride = positiveInteger(values.messages, 'messages');
+// Anything but the repetitions makes a subset, which leaves bench/results/ and the docs alone.
 const isCustom =
-  onlyScenarios !== undefined || onlyContenders !== undefined || messagesOverride !== undefined;
+  onlyScenarios !== undefined ||
+  onlyContenders !== undefined ||
+  messagesOverride !== undefined ||
+  values['no-micro'] ||
+  values['micro-messages'] !== undefined ||
+  values['idle-seconds'] !== undefined;
 const mode: BenchResults['mode'] = isSmoke ? 'smoke' : isCustom ? 'custom' : 'full';
 const microMessages =
   positiveInteger(values['micro-messages'], 'micro-messages') ?? (isSmoke ? 20_000 : 200_000);
