@@ -6,8 +6,8 @@
 // - bare-loop: `for (const body of bodies) await handler(JSON.parse(body))`, no provider at all;
 // - bare-array / loafer-array: a bare fetch-handle-confirm loop, and loafer's Manager, on a
 //   zero-cost array provider (fetch and confirm are O(1)): their difference is the framework;
-// - bare-memory / loafer-memory: the same on `MemoryProvider` from `loafer/testing`, kept at 100
-//   queued messages (refilled on each confirm) because its fetch sorts the whole queue.
+// - bare-memory / loafer-memory: the same on `MemoryProvider` from `loafer/testing`, every message
+//   sent before the timed part.
 import type { InboundMessage, Provider } from 'loafer';
 import { jsonTranslator, Manager, Route, silentLogger } from 'loafer';
 import { MemoryProvider } from 'loafer/testing';
@@ -29,7 +29,6 @@ export interface MicroResult {
 }
 
 const ROUTE_CONCURRENCY = 10;
-const MEMORY_QUEUE_DEPTH = 100;
 
 const handler = async (_content: unknown): Promise<boolean> => true;
 
@@ -83,36 +82,11 @@ class ArrayProvider implements Provider<number> {
   async stop(): Promise<void> {}
 }
 
-/** MemoryProvider kept at a shallow depth: each confirm sends the next body until all were sent. */
-class RefillingMemoryProvider implements Provider {
-  readonly description = 'refilling memory queue';
-  readonly maxMessagesPerFetch = 10;
-  readonly #inner = new MemoryProvider({ waitTimeSeconds: 1 });
-  readonly #texts: readonly string[];
-  #sent = 0;
-
-  constructor(texts: readonly string[]) {
-    this.#texts = texts;
-    while (this.#sent < Math.min(MEMORY_QUEUE_DEPTH, texts.length))
-      this.#inner.send(texts[this.#sent++] as string);
-  }
-
-  fetchMessages(options: { maxMessages: number; signal: AbortSignal }): Promise<readonly InboundMessage[]> {
-    return this.#inner.fetchMessages(options);
-  }
-
-  async confirmMessage(message: InboundMessage): Promise<void> {
-    await this.#inner.confirmMessage(message as InboundMessage<never>);
-    if (this.#sent < this.#texts.length) this.#inner.send(this.#texts[this.#sent++] as string);
-  }
-
-  releaseMessage(message: InboundMessage): Promise<void> {
-    return this.#inner.releaseMessage(message as InboundMessage<never>);
-  }
-
-  stop(): Promise<void> {
-    return this.#inner.stop();
-  }
+/** MemoryProvider from loafer/testing with every message sent before the timed part. */
+function memoryProvider(texts: readonly string[]): MemoryProvider {
+  const provider = new MemoryProvider({ waitTimeSeconds: 1 });
+  for (const text of texts) provider.send(text);
+  return provider;
 }
 
 async function bareLoop(texts: readonly string[]): Promise<number> {
@@ -185,12 +159,12 @@ const VARIANTS: ReadonlyArray<{
   {
     id: 'bare-memory',
     label: 'bare loop: fetch/handle/confirm on MemoryProvider',
-    run: (texts) => bareProviderLoop(new RefillingMemoryProvider(texts), texts.length),
+    run: (texts) => bareProviderLoop(memoryProvider(texts), texts.length),
   },
   {
     id: 'loafer-memory',
     label: `loafer Manager (concurrency ${ROUTE_CONCURRENCY}) on MemoryProvider`,
-    run: (texts) => loaferRun(new RefillingMemoryProvider(texts), texts.length),
+    run: (texts) => loaferRun(memoryProvider(texts), texts.length),
   },
 ];
 
