@@ -9,8 +9,8 @@ import type { Message } from '@aws-sdk/client-sqs';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type ErrorContext, jsonTranslator, Manager, Route, silentLogger } from 'loafer';
 import { isPublishError, snsPublishHandler } from 'loafer/sns';
+import { sqsForwardHandler } from 'loafer/sqs';
 import { MemoryProvider } from 'loafer/testing';
-import { sqsForwardHandler } from '../../src/handlers/sqs-publishing.js';
 import { type LocalAws, startLocalAws } from '../support/fauxqs.js';
 
 let aws: LocalAws;

@@ -6,7 +6,7 @@ import type { Message } from '@aws-sdk/client-sqs';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { silentLogger } from 'loafer';
 import { isPublishError, type PublishError } from 'loafer/sns';
-import { SqsPublisher } from '../../src/handlers/sqs-publishing.js';
+import { SqsPublisher } from 'loafer/sqs';
 import { type LocalAws, startLocalAws } from '../support/fauxqs.js';
 
 let aws: LocalAws;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { silentLogger } from 'loafer';
 import { isPublishError, type PublishError } from 'loafer/sns';
-import { SqsPublisher } from '../../src/handlers/sqs-publishing.js';
+import { SqsPublisher } from 'loafer/sqs';
 import { FakeClient } from './publish-fakes.js';
 
 const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/target';

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type ErrorContext, jsonTranslator, Manager, Route, silentLogger } from 'loafer';
 import { isPublishError, SnsPublisher, snsPublishHandler } from 'loafer/sns';
+import { SqsPublisher, sqsForwardHandler } from 'loafer/sqs';
 import { ManualClock, MemoryProvider } from 'loafer/testing';
-import { SqsPublisher, sqsForwardHandler } from '../../src/handlers/sqs-publishing.js';
 import { deferred, until } from '../support/deferred.js';
 import { awsError, FakeClient, succeed } from './publish-fakes.js';
 

@@ -7,11 +7,7 @@ import {
   resolveSnsPublishHandlerOptions,
   SnsPublisher,
 } from 'loafer/sns';
-import {
-  resolveSqsForwardHandlerOptions,
-  resolveSqsPublisherOptions,
-  SqsPublisher,
-} from '../../src/handlers/sqs-publishing.js';
+import { resolveSqsForwardHandlerOptions, resolveSqsPublisherOptions, SqsPublisher } from 'loafer/sqs';
 import { FakeClient } from './publish-fakes.js';
 
 function assertConfigError(run: () => unknown, option: string, fragment: string): void {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { silentLogger } from 'loafer';
 import { isPublishError, type PublishError, SnsPublisher } from 'loafer/sns';
+import { SqsPublisher } from 'loafer/sqs';
 import { ManualClock, MemoryLogger } from 'loafer/testing';
-import { SqsPublisher } from '../../src/handlers/sqs-publishing.js';
 import { until } from '../support/deferred.js';
 import { awsError, type Call, FakeClient, type Responder, succeed } from './publish-fakes.js';
 
