@@ -3,8 +3,6 @@ import { describe, it } from 'node:test';
 import type { Message } from '@aws-sdk/client-sqs';
 import { parseRedrivePolicy, toInboundMessage } from 'loafer/sqs';
 
-const RECEIVED_AT = 1_700_000_000_000;
-
 describe('toInboundMessage()', () => {
   it('converts an SDK message: id, body, receive count, group, typed attributes, raw', () => {
     const raw: Message = {
@@ -22,14 +20,13 @@ describe('toInboundMessage()', () => {
       },
     };
 
-    const message = toInboundMessage(raw, RECEIVED_AT);
+    const message = toInboundMessage(raw);
 
     assert.equal(message.id, 'm-1');
     assert.equal(message.body, '{"id":1}');
     assert.equal(message.receiveCount, 3);
     assert.equal(message.groupId, 'g-1');
     assert.equal(message.raw, raw);
-    assert.equal(message.receivedAt, RECEIVED_AT);
     assert.equal(message.systemAttributes.SentTimestamp, '1700000000000');
     assert.deepEqual(message.attributes, {
       name: { dataType: 'String', value: 'ada' },
@@ -42,7 +39,7 @@ describe('toInboundMessage()', () => {
   });
 
   it('gives an absent body as an empty string and a missing receive count as 1', () => {
-    const message = toInboundMessage({ MessageId: 'm-2', ReceiptHandle: 'r' }, RECEIVED_AT);
+    const message = toInboundMessage({ MessageId: 'm-2', ReceiptHandle: 'r' });
 
     assert.equal(message.body, '');
     assert.equal(message.receiveCount, 1);

@@ -44,7 +44,6 @@ describe('resolveSqsProviderOptions()', () => {
     assert.equal(resolved.requestTimeoutMs, 30_000);
     assert.equal(resolved.ackBatchWindowMs, 5);
     assert.equal(resolved.ackMaxAttempts, 4);
-    assert.equal(resolved.maxVisibilityExtensionSeconds, 43_200);
   });
 
   it('reads the name from a queue URL and keeps the URL', () => {
@@ -137,7 +136,6 @@ describe('resolveSqsProviderOptions()', () => {
   it('rejects invalid batching options', () => {
     rejects({ ackBatchWindowMs: -1 }, 'ackBatchWindowMs', /got `-1`/);
     rejects({ ackMaxAttempts: 0 }, 'ackMaxAttempts', /got `0`/);
-    rejects({ maxVisibilityExtensionSeconds: 50_000 }, 'maxVisibilityExtensionSeconds', /43200/);
   });
 
   it('rejects a logger without pino’s methods', () => {

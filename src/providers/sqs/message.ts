@@ -4,12 +4,9 @@ import { toMessageAttribute } from '../../core/message-attributes.js';
 
 /**
  * A message received by the {@link SqsProvider}: an {@link InboundMessage} whose `raw` is the AWS SDK's
- * `Message` (with its `ReceiptHandle`), plus when it was received.
+ * `Message` (with its `ReceiptHandle`).
  */
-export interface SqsInboundMessage extends InboundMessage<Message> {
-  /** When the receive that delivered it returned (epoch ms, provider clock); the visibility cap counts from here. */
-  readonly receivedAt: number;
-}
+export type SqsInboundMessage = InboundMessage<Message>;
 
 const NO_ATTRIBUTES: MessageAttributes = Object.freeze({});
 const NO_SYSTEM_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
@@ -42,9 +39,8 @@ function receiveCountOf(text: string | undefined): number {
  * attributes are typed, system attributes stay text, and `raw` is the SDK's `Message` itself.
  *
  * @param message - one entry of `ReceiveMessage`'s `Messages`.
- * @param receivedAt - when the receive returned (epoch ms).
  */
-export function toInboundMessage(message: Message, receivedAt: number): SqsInboundMessage {
+export function toInboundMessage(message: Message): SqsInboundMessage {
   const system = message.Attributes as Readonly<Record<string, string>> | undefined;
   const groupId = system?.MessageGroupId;
   const id = message.MessageId ?? '';
@@ -54,6 +50,6 @@ export function toInboundMessage(message: Message, receivedAt: number): SqsInbou
   const systemAttributes = system ?? NO_SYSTEM_ATTRIBUTES;
   // Two literal shapes rather than a conditional spread: the hot path allocates one object per message.
   return groupId === undefined
-    ? { id, body, receiveCount, attributes, systemAttributes, raw: message, receivedAt }
-    : { id, body, receiveCount, groupId, attributes, systemAttributes, raw: message, receivedAt };
+    ? { id, body, receiveCount, attributes, systemAttributes, raw: message }
+    : { id, body, receiveCount, groupId, attributes, systemAttributes, raw: message };
 }

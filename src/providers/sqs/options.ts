@@ -121,14 +121,6 @@ export interface SqsProviderOptions {
    */
   readonly ackMaxAttempts?: number;
   /**
-   * The longest `extendVisibility` may keep one delivery hidden, counted from its receive, in seconds.
-   * An extension past it is shortened to it; once it is reached, `extendVisibility` rejects, so that a
-   * visibility heartbeat stops. SQS's own limit is 12 hours.
-   *
-   * @defaultValue 43200
-   */
-  readonly maxVisibilityExtensionSeconds?: number;
-  /**
    * Where the provider logs (stale receipts, failed entries, fallbacks).
    *
    * @defaultValue pino at `info` on stdout
@@ -169,7 +161,6 @@ export interface ResolvedSqsProviderOptions {
   readonly requestTimeoutMs: number;
   readonly ackBatchWindowMs: number;
   readonly ackMaxAttempts: number;
-  readonly maxVisibilityExtensionSeconds: number;
   readonly logger: Logger;
   readonly clock: Clock;
   readonly random: () => number;
@@ -353,12 +344,6 @@ export function resolveSqsProviderOptions(options: SqsProviderOptions): Resolved
     requestTimeoutMs,
     ackBatchWindowMs: checkInteger('ackBatchWindowMs', options.ackBatchWindowMs, 5, { min: 0, max: 10_000 }),
     ackMaxAttempts: checkInteger('ackMaxAttempts', options.ackMaxAttempts, 4, { min: 1, max: 20 }),
-    maxVisibilityExtensionSeconds: checkInteger(
-      'maxVisibilityExtensionSeconds',
-      options.maxVisibilityExtensionSeconds,
-      MAX_VISIBILITY_SECONDS,
-      { min: 1, max: MAX_VISIBILITY_SECONDS },
-    ),
     logger,
     clock,
     random: checkFunction('random', options.random, Math.random),

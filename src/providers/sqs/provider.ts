@@ -1,16 +1,24 @@
-import type { Message, QueueAttributeName, ReceiveMessageCommandInput } from '@aws-sdk/client-sqs';
+import type {
+  Message,
+  MessageAttributeValue,
+  QueueAttributeName,
+  ReceiveMessageCommandInput,
+  SendMessageCommandInput,
+} from '@aws-sdk/client-sqs';
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
   ReceiveMessageCommand,
+  SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { ConfigurationError, ProviderError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { InboundMessage } from '../../core/message.js';
 import type {
+  DeadLetterOptions,
   ExtendVisibilityOptions,
   FetchOptions,
   Provider,
@@ -44,6 +52,27 @@ type ReceiveDefaults = Omit<ReceiveMessageCommandInput, 'QueueUrl' | 'MaxNumberO
 
 const QUEUE_ATTRIBUTES: QueueAttributeName[] = ['FifoQueue', 'VisibilityTimeout', 'RedrivePolicy'];
 const NO_MESSAGES: readonly SqsInboundMessage[] = Object.freeze([]);
+/** SQS accepts at most 10 message attributes per message. */
+const MAX_MESSAGE_ATTRIBUTES = 10;
+/** The longest dead-letter reason kept, in characters (it counts toward the message size). */
+const MAX_REASON_LENGTH = 1024;
+
+/** The queue URL of the queue `arn` names, when it lives where `sourceUrl` lives: `/account/name` swapped. */
+export function siblingQueueUrl(sourceUrl: string, arn: string): string | undefined {
+  const parts = arn.split(':');
+  if (parts.length !== 6 || parts[0] !== 'arn' || parts[2] !== 'sqs') return undefined;
+  const [, , , , account, name] = parts as [string, string, string, string, string, string];
+  let url: URL;
+  try {
+    url = new URL(sourceUrl);
+  } catch {
+    return undefined;
+  }
+  const segments = url.pathname.split('/').filter((segment) => segment.length > 0);
+  if (segments.length !== 2 || account.length === 0 || name.length === 0) return undefined;
+  url.pathname = `/${account}/${name}`;
+  return url.toString();
+}
 
 /** Reads `maxReceiveCount` and `deadLetterTargetArn` from a queue's `RedrivePolicy` attribute. */
 export function parseRedrivePolicy(
@@ -99,6 +128,7 @@ export class SqsProvider implements Provider<Message> {
   readonly #visibility: RequestBatcher<VisibilityChange>;
   readonly #receiveInput: ReceiveDefaults;
   #queueUrl: string | undefined;
+  #deadLetterTarget: string | undefined;
   #isStopped = false;
   #stopping: Promise<void> | undefined;
 
@@ -216,6 +246,7 @@ export class SqsProvider implements Provider<Message> {
     if (redrive !== undefined) {
       info.maxReceiveCount = redrive.maxReceiveCount;
       info.deadLetterTarget = redrive.deadLetterTarget;
+      this.#deadLetterTarget = redrive.deadLetterTarget;
     }
     this.#logger.debug({ queueUrl, ...info }, 'queue attributes read');
     return info;
@@ -279,11 +310,10 @@ export class SqsProvider implements Provider<Message> {
   /**
    * Keeps a message hidden for `visibilitySeconds` (rounded up) from now, batched into
    * `ChangeMessageVisibilityBatch` with other extensions and releases: the visibility heartbeat's call.
-   * An extension past `maxVisibilityExtensionSeconds` (counted from the receive) is shortened to it.
    *
    * @throws {ProviderError} `LOAFER_ERR_PROVIDER_ACK_FAILED` (not retryable) when the receipt is no
-   * longer valid, when the cap is reached, or when SQS refused the entry: the heartbeat should stop and
-   * the handler's work be aborted, as the message may be delivered again. A whole-request failure
+   * longer valid or SQS refused the entry (past its 12-hour limit, for one): the heartbeat should stop
+   * and the handler's work be aborted, as the message may be delivered again. A whole-request failure
    * rejects with its own error after the retries.
    */
   extendVisibility(message: InboundMessage<Message>, options: ExtendVisibilityOptions): Promise<void> {
@@ -298,22 +328,51 @@ export class SqsProvider implements Provider<Message> {
         ),
       );
     }
-    let visibilityTimeout = Math.min(MAX_VISIBILITY_SECONDS, Math.ceil(seconds));
-    const receivedAt = (message as Partial<SqsInboundMessage>).receivedAt;
-    if (typeof receivedAt === 'number') {
-      const cap = this.#options.maxVisibilityExtensionSeconds;
-      const remaining = Math.floor(cap - (this.#options.clock.now() - receivedAt) / 1000);
-      if (remaining < 1) {
-        return Promise.reject(
-          new ProviderError(
-            'LOAFER_ERR_PROVIDER_ACK_FAILED',
-            `message ${message.id} has been kept hidden for the ${cap} s cap (maxVisibilityExtensionSeconds): not extended`,
-          ),
-        );
-      }
-      if (visibilityTimeout > remaining) visibilityTimeout = remaining;
-    }
+    const visibilityTimeout = Math.min(MAX_VISIBILITY_SECONDS, Math.ceil(seconds));
     return this.#visibility.add({ message, visibilityTimeout, isExtension: true });
+  }
+
+  /**
+   * Moves a message that can never succeed to the queue's dead-letter queue (from its `RedrivePolicy`,
+   * read by `start()`), with its body and message attributes, plus `LoaferErrorCode` and
+   * `LoaferErrorReason` attributes; then deletes it from the queue. On a FIFO dead-letter queue the
+   * message keeps its group, and its message id serves as deduplication id. When the message already
+   * has 9 or 10 attributes, the last ones are left out to make room (SQS allows 10), with a warning.
+   *
+   * @throws {ProviderError} when the queue has no dead-letter queue or the send fails (nothing is
+   * deleted then), or when the delete fails (the message is then in both queues, and is dead-lettered
+   * again on its next delivery).
+   */
+  async deadLetterMessage(message: InboundMessage<Message>, options: DeadLetterOptions): Promise<void> {
+    const refused = this.#refuse(message);
+    if (refused !== undefined) return refused;
+    const target = this.#deadLetterTarget;
+    const name = this.#options.queueName;
+    if (target === undefined) {
+      throw new ProviderError(
+        'LOAFER_ERR_PROVIDER_REQUEST_FAILED',
+        `queue ${name} has no dead-letter queue (no RedrivePolicy read at start)`,
+      );
+    }
+    const targetName = target.slice(target.lastIndexOf(':') + 1);
+    const targetUrl = await this.#resolveDeadLetterUrl(target);
+    const input: SendMessageCommandInput = {
+      QueueUrl: targetUrl,
+      MessageBody: message.body,
+      MessageAttributes: this.#deadLetterAttributes(message, options),
+    };
+    if (targetName.endsWith('.fifo')) {
+      input.MessageGroupId = message.groupId ?? message.id;
+      input.MessageDeduplicationId = message.id;
+    }
+    try {
+      await this.#call(undefined, undefined, (abortSignal) =>
+        this.#client.send(new SendMessageCommand(input), { abortSignal }),
+      );
+    } catch (error) {
+      throw toProviderError(error, `move message ${message.id} to dead-letter queue ${targetName}`);
+    }
+    await this.confirmMessage(message);
   }
 
   /** Sends pending deletes and visibility changes now; resolves when every request sent so far settled. */
@@ -360,10 +419,9 @@ export class SqsProvider implements Provider<Message> {
       throw toProviderError(error, `receive from queue ${this.#options.queueName}`);
     }
     if (messages === undefined || messages.length === 0) return NO_MESSAGES;
-    const receivedAt = this.#options.clock.now();
     const inbound = new Array<SqsInboundMessage>(messages.length);
     for (let index = 0; index < messages.length; index++) {
-      inbound[index] = toInboundMessage(messages[index] as Message, receivedAt);
+      inbound[index] = toInboundMessage(messages[index] as Message);
     }
     return inbound;
   }
@@ -392,6 +450,58 @@ export class SqsProvider implements Provider<Message> {
     } catch (error) {
       throw toProviderError(error, `resolve the url of queue ${name}`);
     }
+  }
+
+  /** The dead-letter queue's URL: next to the queue's own URL when it can be, else looked up by name. */
+  async #resolveDeadLetterUrl(arn: string): Promise<string> {
+    const queueUrl = await this.#resolveQueueUrl(undefined);
+    const sibling = siblingQueueUrl(queueUrl, arn);
+    if (sibling !== undefined) return sibling;
+    const parts = arn.split(':');
+    const input: { QueueName: string; QueueOwnerAWSAccountId?: string } = { QueueName: parts.at(-1) ?? arn };
+    const account = parts[4];
+    if (account !== undefined && account.length > 0) input.QueueOwnerAWSAccountId = account;
+    try {
+      const output = await this.#call(undefined, undefined, (abortSignal) =>
+        this.#client.send(new GetQueueUrlCommand(input), { abortSignal }),
+      );
+      if (output.QueueUrl !== undefined) return output.QueueUrl;
+    } catch (error) {
+      throw toProviderError(error, `resolve the url of dead-letter queue ${input.QueueName}`);
+    }
+    throw new ProviderError('LOAFER_ERR_PROVIDER_REQUEST_FAILED', `GetQueueUrl returned no URL for ${arn}`);
+  }
+
+  /** The message's own attributes (as many as fit) and loafer's reason. */
+  #deadLetterAttributes(
+    message: InboundMessage<Message>,
+    { reason, code }: DeadLetterOptions,
+  ): Record<string, MessageAttributeValue> {
+    const attributes: Record<string, MessageAttributeValue> = {};
+    const own = message.raw.MessageAttributes ?? {};
+    const names = Object.keys(own).filter((key) => key !== 'LoaferErrorCode' && key !== 'LoaferErrorReason');
+    const room = MAX_MESSAGE_ATTRIBUTES - 2;
+    for (const key of names.slice(0, room)) {
+      const value = own[key] as MessageAttributeValue;
+      const copy: MessageAttributeValue = { DataType: value.DataType };
+      if (value.StringValue !== undefined) copy.StringValue = value.StringValue;
+      if (value.BinaryValue !== undefined) copy.BinaryValue = value.BinaryValue;
+      attributes[key] = copy;
+    }
+    if (names.length > room) {
+      this.#logger.warn(
+        { messageId: message.id, dropped: names.slice(room) },
+        'dead-lettered message keeps only 8 of its attributes: SQS allows 10',
+      );
+    }
+    // SQS refuses empty attribute values.
+    const text = reason.length === 0 ? 'no reason given' : reason;
+    attributes.LoaferErrorCode = { DataType: 'String', StringValue: code.length === 0 ? 'unknown' : code };
+    attributes.LoaferErrorReason = {
+      DataType: 'String',
+      StringValue: text.length > MAX_REASON_LENGTH ? `${text.slice(0, MAX_REASON_LENGTH - 3)}...` : text,
+    };
+    return attributes;
   }
 
   #fallbackInfo(): ProviderInfo {

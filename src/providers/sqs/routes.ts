@@ -105,7 +105,6 @@ const PROVIDER_OPTION_NAMES = [
   'requestTimeoutMs',
   'ackBatchWindowMs',
   'ackMaxAttempts',
-  'maxVisibilityExtensionSeconds',
   'logger',
   'clock',
   'random',
