@@ -1,12 +1,19 @@
+interface Waiter {
+  readonly count: number;
+  readonly grant: () => void;
+}
+
 /**
  * A counting semaphore: the pipeline takes permits before it fetches and gives them back when a
- * handler settles, so a full service stops polling instead of buffering messages. Waiters are served
- * in order; a waiter whose signal aborts leaves the queue at once.
+ * handler settles, so a full service stops polling instead of buffering messages. A waiter asks for
+ * several permits at once and gets them all together (so that pollers waiting for a batch do not
+ * starve each other one permit at a time); waiters are served in order, and a waiter whose signal
+ * aborts leaves the queue at once.
  */
 export class Capacity {
   #available: number;
   readonly #limit: number;
-  readonly #waiters = new Set<() => void>();
+  readonly #waiters = new Set<Waiter>();
 
   /** @param limit - the number of permits; `Infinity` for no limit. */
   constructor(limit: number) {
@@ -33,43 +40,47 @@ export class Capacity {
   }
 
   /**
-   * Waits for one permit. Resolves `true` when taken, `false` when `signal` aborted first (no permit
-   * is held then).
+   * Waits for `count` permits (1 by default; at most the limit), taken all together. Resolves `true`
+   * when taken, `false` when `signal` aborted first (no permit is held then).
    */
-  acquire(signal: AbortSignal): Promise<boolean> {
+  acquire(signal: AbortSignal, count = 1): Promise<boolean> {
     if (signal.aborted) return Promise.resolve(false);
-    if (this.#available > 0 && this.#waiters.size === 0) {
-      this.#available -= 1;
+    const wanted = Math.min(count, this.#limit);
+    if (this.#available >= wanted && this.#waiters.size === 0) {
+      this.#available -= wanted;
       return Promise.resolve(true);
     }
     return new Promise<boolean>((resolve) => {
-      const grant = (): void => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(true);
+      const waiter: Waiter = {
+        count: wanted,
+        grant: () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(true);
+        },
       };
       const onAbort = (): void => {
-        this.#waiters.delete(grant);
+        this.#waiters.delete(waiter);
         resolve(false);
+        // The head may have been the only thing blocking the next waiters.
+        this.#serve();
       };
       signal.addEventListener('abort', onAbort, { once: true });
-      this.#waiters.add(grant);
+      this.#waiters.add(waiter);
     });
   }
 
-  /** Gives back `count` permits, waking waiters first. */
+  /** Gives back `count` permits, waking waiters in order. */
   release(count = 1): void {
-    if (this.#waiters.size === 0) {
-      this.#available += count;
-      return;
-    }
-    for (let i = 0; i < count; i++) {
-      const next = this.#waiters.values().next();
-      if (next.done === true) {
-        this.#available += 1;
-        continue;
-      }
-      this.#waiters.delete(next.value);
-      next.value();
+    this.#available += count;
+    if (this.#waiters.size > 0) this.#serve();
+  }
+
+  #serve(): void {
+    for (const waiter of this.#waiters) {
+      if (waiter.count > this.#available) return;
+      this.#available -= waiter.count;
+      this.#waiters.delete(waiter);
+      waiter.grant();
     }
   }
 }

@@ -57,4 +57,37 @@ describe('Capacity', () => {
     assert.equal(await later, true);
     assert.equal(capacity.available, 0);
   });
+
+  it('grants a multi-permit request all together, in order', async () => {
+    const capacity = new Capacity(5);
+    const signal = new AbortController().signal;
+    await capacity.acquire(signal, 5);
+    const granted: string[] = [];
+    const batch = capacity.acquire(signal, 3).then(() => granted.push('batch of 3'));
+    const single = capacity.acquire(signal, 1).then(() => granted.push('single'));
+
+    capacity.release(2);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const grantedAtTwo = [...granted];
+    capacity.release(2);
+    await Promise.all([batch, single]);
+
+    assert.deepEqual(grantedAtTwo, []);
+    assert.deepEqual(granted, ['batch of 3', 'single']);
+    assert.equal(capacity.available, 0);
+  });
+
+  it('serves the next waiters when an aborted one was blocking them', async () => {
+    const capacity = new Capacity(4);
+    const signal = new AbortController().signal;
+    await capacity.acquire(signal, 3);
+    const controller = new AbortController();
+    const big = capacity.acquire(controller.signal, 4);
+    const small = capacity.acquire(signal, 1);
+
+    controller.abort();
+
+    assert.equal(await big, false);
+    assert.equal(await small, true);
+  });
 });

@@ -310,3 +310,46 @@ describe('the pipeline', () => {
     });
   });
 });
+
+describe('fetch batching', () => {
+  it('waits for a full batch of free slots before fetching, but not longer than 20 ms', async () => {
+    const clock = new ManualClock();
+    const provider = new GatedProvider();
+    const gated = gatedHandler();
+    const route = new Route({
+      name: 'batched',
+      provider,
+      messageTranslator: jsonTranslator(),
+      handler: gated.handler,
+      concurrency: 20,
+      maxConcurrentFetches: 1,
+    });
+    const manager = new Manager({ routes: [route], logger: silentLogger, clock });
+    const running = manager.run();
+    await until(() => provider.held.length === 1, 'the first fetch');
+    provider.held[0]?.answer(10);
+    await until(() => provider.held.length === 1, 'the second fetch');
+    provider.held[0]?.answer(10);
+    await until(() => gated.state.running === 20, 'the route full');
+
+    for (const id of ['m-1', 'm-2', 'm-3']) gated.release(id);
+    await until(() => gated.state.finished.length === 3, 'three handlers done');
+    for (let turn = 0; turn < 20; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+    const fetchesBeforeTimeout = provider.held.length;
+    await clock.advance(20);
+    await until(() => provider.held.length === 1, 'a fetch after 20 ms');
+    const askedAfterTimeout = provider.held[0]?.maxMessages;
+    provider.held[0]?.answer(0);
+    for (const id of ['m-4', 'm-5', 'm-6', 'm-7', 'm-8', 'm-9', 'm-10', 'm-11', 'm-12', 'm-13'])
+      gated.release(id);
+    await until(() => provider.held.length === 1, 'a full-batch fetch at once');
+    const askedForBatch = provider.held[0]?.maxMessages;
+    gated.releaseAll();
+    await manager.stop();
+    await running;
+
+    assert.equal(fetchesBeforeTimeout, 0);
+    assert.equal(askedAfterTimeout, 3);
+    assert.equal(askedForBatch, 10);
+  });
+});
