@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type ErrorContext, jsonTranslator, Manager, Route, silentLogger } from 'loafer';
+import {
+  type ErrorContext,
+  jsonTranslator,
+  Manager,
+  Route,
+  type SnsMetadata,
+  silentLogger,
+  snsTranslator,
+} from 'loafer';
 import { isPublishError, SnsPublisher, snsPublishHandler } from 'loafer/sns';
 import { SqsPublisher, sqsForwardHandler } from 'loafer/sqs';
 import { ManualClock, MemoryProvider } from 'loafer/testing';
@@ -252,5 +260,36 @@ describe('snsPublishHandler()', () => {
     await runOnce(provider, snsPublishHandler({ publisher }));
 
     assert.equal(client.of('Publish')[0]?.input.Message, 'hello');
+  });
+});
+
+describe('handler types', () => {
+  it('fit routes of typed content and SNS metadata', () => {
+    const client = new FakeClient();
+    const provider = new MemoryProvider();
+
+    // Compile-time checks: untyped handlers fit any route; typed ones see the route's content and metadata.
+    const untyped = new Route({
+      name: 'a',
+      provider,
+      messageTranslator: snsTranslator<{ id: string }>(),
+      handler: sqsForwardHandler({ queue: QUEUE_URL, client: client.asSqs, logger: silentLogger }),
+    });
+    const typed = new Route({
+      name: 'b',
+      provider,
+      messageTranslator: snsTranslator<{ id: string }>(),
+      handler: snsPublishHandler<{ id: string }, SnsMetadata>({
+        topic: TOPIC_ARN,
+        client: client.asSns,
+        logger: silentLogger,
+        transform: (content, context) => ({
+          id: content.id.toUpperCase(),
+          from: context.metadata.sns?.topicArn,
+        }),
+      }),
+    });
+
+    assert.deepEqual([untyped.name, typed.name], ['a', 'b']);
   });
 });
