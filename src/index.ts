@@ -48,6 +48,7 @@ export type {
   FetchOptions,
   Provider,
   ProviderInfo,
+  ProviderStartOptions,
   ReleaseOptions,
 } from './core/provider.js';
 export { MAX_VISIBILITY_SECONDS, RetryAfter, retryAfter } from './core/retry.js';

@@ -1,3 +1,4 @@
+import type { Logger } from './logger.js';
 import type { InboundMessage } from './message.js';
 
 /** Options for {@link Provider.fetchMessages}. */
@@ -6,6 +7,17 @@ export interface FetchOptions {
   readonly maxMessages: number;
   /** Aborted when the route stops: an idle long poll must end promptly. */
   readonly signal: AbortSignal;
+}
+
+/** Options for {@link Provider.start}. */
+export interface ProviderStartOptions {
+  /** Aborted when the route stops before the provider is ready. */
+  readonly signal: AbortSignal;
+  /**
+   * The route's logger (bound to `{ route }`); a provider given no logger of its own should log here,
+   * so that everything a service logs goes to the manager's logger.
+   */
+  readonly logger: Logger;
 }
 
 /** Options for {@link Provider.releaseMessage}. */
@@ -56,7 +68,7 @@ export interface Provider<Raw = unknown> {
    * Prepares the provider (resolves a queue URL, reads queue attributes). Called once before the
    * first fetch; retried by the route with backoff when it throws.
    */
-  start?(options: { readonly signal: AbortSignal }): Promise<ProviderInfo>;
+  start?(options: ProviderStartOptions): Promise<ProviderInfo>;
   /**
    * Fetches up to `maxMessages` messages, waiting (long polling) while there are none. Resolves early
    * with what it has, or with nothing, when `signal` aborts.

@@ -260,7 +260,7 @@ export class RouteRunner {
     for (;;) {
       if (signal.aborted) return false;
       try {
-        this.#info = await provider.start({ signal });
+        this.#info = await provider.start({ signal, logger: this.#logger });
         this.#failures.succeeded('start');
         return !signal.aborted;
       } catch (error) {
