@@ -411,6 +411,26 @@ describe('SqsProvider (fauxqs)', () => {
     });
   });
 
+  describe('logging', () => {
+    it('logs to the route’s logger, given at start, when it has no logger of its own', async () => {
+      const queue = await aws.createQueue('route-logger');
+      await send(queue, 'gone');
+      const routeLogger = new MemoryLogger({ route: 'friends' });
+      const source = new SqsProvider({ queue: queue.name, ...aws.clientOptions, waitTimeSeconds: 0 });
+      await source.start({ signal: new AbortController().signal, logger: routeLogger });
+      const [message] = await fetchAll(source, 1);
+      await source.confirmMessage(message as InboundMessage<Message>);
+
+      await source.releaseMessage(message as InboundMessage<Message>);
+      await source.stop();
+
+      const warning = routeLogger.at('warn')[0];
+      assert.equal(warning?.message.startsWith('release skipped'), true);
+      assert.equal(warning?.fields.route, 'friends');
+      assert.equal(warning?.fields.queue, queue.name);
+    });
+  });
+
   describe('extendVisibility()', () => {
     it('keeps a message hidden for the requested time', async () => {
       const queue = await aws.createQueue('extend', { VisibilityTimeout: '1' });

@@ -78,7 +78,7 @@ describe('sqsRoute()', () => {
     });
     const provider = route.provider as SqsProvider;
 
-    provider.options.logger.warn({ messageId: 'm-1' }, 'something');
+    provider.options.logger?.warn({ messageId: 'm-1' }, 'something');
 
     assert.deepEqual(logger.records[0]?.fields, { route: 'friends', messageId: 'm-1' });
     release(route);

@@ -3,7 +3,6 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
-import { createDefaultLogger } from '../../core/logger.js';
 import { MAX_VISIBILITY_SECONDS } from '../../core/retry.js';
 import { checkFunction, checkInteger, checkObject, checkString, checkThat } from '../../core/validate.js';
 
@@ -121,9 +120,10 @@ export interface SqsProviderOptions {
    */
   readonly ackMaxAttempts?: number;
   /**
-   * Where the provider logs (stale receipts, failed entries, fallbacks).
+   * Where the provider logs (stale receipts, dropped attributes, fallbacks), bound to `{ queue }`.
    *
-   * @defaultValue pino at `info` on stdout
+   * @defaultValue the route's logger, given at `start()` (the manager's, bound to `{ route }`); pino at
+   * `info` on stdout for a provider used without a route
    */
   readonly logger?: Logger;
   /**
@@ -161,7 +161,8 @@ export interface ResolvedSqsProviderOptions {
   readonly requestTimeoutMs: number;
   readonly ackBatchWindowMs: number;
   readonly ackMaxAttempts: number;
-  readonly logger: Logger;
+  /** The provider's own logger; undefined to log where the route logs. */
+  readonly logger: Logger | undefined;
   readonly clock: Clock;
   readonly random: () => number;
 }
@@ -304,12 +305,13 @@ export function resolveSqsProviderOptions(options: SqsProviderOptions): Resolved
           min: 0,
           max: MAX_VISIBILITY_SECONDS,
         });
-  const logger = options.logger ?? createDefaultLogger();
+  const logger = options.logger;
   checkThat(
-    typeof logger === 'object' &&
-      logger !== null &&
-      typeof logger.warn === 'function' &&
-      typeof logger.child === 'function',
+    logger === undefined ||
+      (typeof logger === 'object' &&
+        logger !== null &&
+        typeof logger.warn === 'function' &&
+        typeof logger.child === 'function'),
     'logger',
     'a logger with pino’s methods (debug, info, warn, error, child)',
     options.logger,

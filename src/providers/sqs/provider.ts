@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { ConfigurationError, ProviderError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import { createDefaultLogger } from '../../core/logger.js';
 import type { InboundMessage } from '../../core/message.js';
 import type {
   DeadLetterOptions,
@@ -121,7 +122,8 @@ export class SqsProvider implements Provider<Message> {
   readonly #options: ResolvedSqsProviderOptions;
   readonly #client: SQSClient;
   readonly #ownsClient: boolean;
-  readonly #logger: Logger;
+  /** Where to log: the `logger` option, else the route's (from `start()`), else a default made when first needed. */
+  #logger: Logger | undefined;
   readonly #stopController = new AbortController();
   readonly #receives = new Set<Promise<unknown>>();
   readonly #deletes: RequestBatcher<InboundMessage<Message>>;
@@ -142,7 +144,7 @@ export class SqsProvider implements Provider<Message> {
     this.#queueUrl = resolved.queueUrl;
     this.#ownsClient = resolved.client === undefined;
     this.#client = resolved.client ?? new SQSClient(resolved.clientConfig);
-    this.#logger = resolved.logger.child({ queue: resolved.queueName });
+    this.#logger = resolved.logger?.child({ queue: resolved.queueName });
     this.description = `sqs queue ${resolved.queueName}`;
     this.maxMessagesPerFetch = resolved.maxMessagesPerFetch;
     const receiveInput: { -readonly [K in keyof ReceiveDefaults]: ReceiveDefaults[K] } = {
@@ -206,11 +208,21 @@ export class SqsProvider implements Provider<Message> {
    * Resolves the queue URL (when given a name) and reads the queue's attributes: whether it is FIFO,
    * its visibility timeout, and its redrive policy (`maxReceiveCount`, dead-letter queue ARN). When the
    * credentials may not read queue attributes, logs a warning once and reports what the name tells.
+   * Without a `logger` option, the provider logs to the route's `logger` from now on.
    *
    * @throws {ProviderError} when the queue does not exist or SQS cannot be reached; the route retries.
    */
-  async start({ signal }: { readonly signal: AbortSignal }): Promise<ProviderInfo> {
+  async start({
+    signal,
+    logger,
+  }: {
+    readonly signal: AbortSignal;
+    readonly logger?: Logger;
+  }): Promise<ProviderInfo> {
     this.#assertRunning();
+    if (this.#options.logger === undefined && logger !== undefined) {
+      this.#logger = logger.child({ queue: this.#options.queueName });
+    }
     const queueUrl = await this.#resolveQueueUrl(signal);
     const name = this.#options.queueName;
     let attributes: Record<string, string>;
@@ -226,7 +238,7 @@ export class SqsProvider implements Provider<Message> {
       attributes = output.Attributes ?? {};
     } catch (error) {
       if (isAccessDeniedError(error)) {
-        this.#logger.warn(
+        this.#log.warn(
           { err: toProviderError(error, `read attributes of queue ${name}`) },
           'cannot read queue attributes: dead-letter awareness is off',
         );
@@ -248,7 +260,7 @@ export class SqsProvider implements Provider<Message> {
       info.deadLetterTarget = redrive.deadLetterTarget;
       this.#deadLetterTarget = redrive.deadLetterTarget;
     }
-    this.#logger.debug({ queueUrl, ...info }, 'queue attributes read');
+    this.#log.debug({ queueUrl, ...info }, 'queue attributes read');
     return info;
   }
 
@@ -445,7 +457,7 @@ export class SqsProvider implements Provider<Message> {
         );
       }
       this.#queueUrl ??= output.QueueUrl;
-      this.#logger.debug({ queueUrl: this.#queueUrl }, 'queue url resolved');
+      this.#log.debug({ queueUrl: this.#queueUrl }, 'queue url resolved');
       return this.#queueUrl;
     } catch (error) {
       throw toProviderError(error, `resolve the url of queue ${name}`);
@@ -489,7 +501,7 @@ export class SqsProvider implements Provider<Message> {
       attributes[key] = copy;
     }
     if (names.length > room) {
-      this.#logger.warn(
+      this.#log.warn(
         { messageId: message.id, dropped: names.slice(room) },
         'dead-lettered message keeps only 8 of its attributes: SQS allows 10',
       );
@@ -557,7 +569,7 @@ export class SqsProvider implements Provider<Message> {
     failure: BatchEntryFailure,
   ): ProviderError | undefined {
     if (isStaleReceiptFailure(failure.Code, failure.Message)) {
-      this.#logger.warn(
+      this.#log.warn(
         { messageId: message.id, code: failure.Code },
         'delete skipped: the receipt is no longer valid (message already deleted or delivered again)',
       );
@@ -574,7 +586,7 @@ export class SqsProvider implements Provider<Message> {
           `cannot extend the visibility of message ${change.message.id}: its receipt is no longer valid (${failure.Code})`,
         );
       }
-      this.#logger.warn(
+      this.#log.warn(
         { messageId: change.message.id, code: failure.Code },
         'release skipped: the receipt is no longer valid (message already visible again or deleted)',
       );
@@ -633,6 +645,11 @@ export class SqsProvider implements Provider<Message> {
       first?.removeEventListener('abort', abort);
       second?.removeEventListener('abort', abort);
     }
+  }
+
+  get #log(): Logger {
+    this.#logger ??= createDefaultLogger().child({ queue: this.#options.queueName });
+    return this.#logger;
   }
 
   #assertRunning(): void {

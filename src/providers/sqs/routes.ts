@@ -1,6 +1,5 @@
 import { ConfigurationError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import { createDefaultLogger } from '../../core/logger.js';
 import type { MessageMetadata } from '../../core/message.js';
 import type { Provider } from '../../core/provider.js';
 import type { RouteOptions } from '../../core/route.js';
@@ -145,8 +144,9 @@ function providerFor(
   for (const option of PROVIDER_OPTION_NAMES) {
     if (options[option] !== undefined) providerOptions[option] = options[option];
   }
-  const logger = (options.logger as Logger | undefined) ?? createDefaultLogger();
-  providerOptions.logger = typeof logger?.child === 'function' ? logger.child({ route: name }) : logger;
+  // Without a logger, the provider logs where the route does (given at start, bound to `{ route }`).
+  const logger = options.logger as Logger | undefined;
+  if (typeof logger?.child === 'function') providerOptions.logger = logger.child({ route: name });
   return {
     provider: new SqsProvider(providerOptions as unknown as SqsProviderOptions),
     isOwned: options.client === undefined,
