@@ -50,6 +50,8 @@ export class ChildService {
     matches: (report: ServiceReport) => boolean;
     resolve: (report: ServiceReport) => void;
   }> = [];
+  readonly #logWaiters: Array<{ matches: (log: ServiceLog) => boolean; resolve: (log: ServiceLog) => void }> =
+    [];
   #stdout = '';
   #stderr = '';
   #pending = '';
@@ -159,6 +161,30 @@ export class ChildService {
     await this.waitFor((report) => matches(report) && ++seen >= count, timeoutMs);
   }
 
+  /** Resolves with the first log line that matches (already logged or future); rejects like {@link waitFor}. */
+  waitForLog(matches: (log: ServiceLog) => boolean, timeoutMs = 60_000): Promise<ServiceLog> {
+    const seen = this.logs.find(matches);
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(
+          new Error(`no matching log line within ${timeoutMs} ms; stderr:\n${this.#stderr.slice(-2000)}`),
+        );
+      }, timeoutMs);
+      this.#logWaiters.push({
+        matches,
+        resolve: (log) => {
+          clearTimeout(timer);
+          resolve(log);
+        },
+      });
+      void this.exited.then((exit) => {
+        clearTimeout(timer);
+        reject(new Error(`the service exited (${exit.code ?? exit.signal}) before the log line`));
+      });
+    });
+  }
+
   /** Sends `signal`. */
   kill(signal: NodeJS.Signals): void {
     this.process.kill(signal);
@@ -193,7 +219,12 @@ export class ChildService {
         waiter.resolve(report);
       }
     } else if (typeof record.level === 'number') {
-      this.logs.push(record as ServiceLog);
+      const log = record as ServiceLog;
+      this.logs.push(log);
+      for (const waiter of this.#logWaiters.filter((item) => item.matches(log))) {
+        this.#logWaiters.splice(this.#logWaiters.indexOf(waiter), 1);
+        waiter.resolve(log);
+      }
     }
   }
 }
