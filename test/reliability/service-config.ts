@@ -76,6 +76,8 @@ export interface ServiceReport {
   readonly pid: number;
   readonly id?: string;
   readonly rc?: number;
+  /** The delivery's receipt handle (ack reports). */
+  readonly r?: string;
   readonly outcome?: string;
   readonly operation?: string;
   readonly code?: number;

@@ -38,6 +38,10 @@ function idOf(body: string | undefined): string {
   }
 }
 
+function receiptOf(raw: unknown): string {
+  return (raw as Message | undefined)?.ReceiptHandle ?? '';
+}
+
 function chooseFate(message: ServiceMessage): AttemptFate {
   if (message.poison === true) return 'poison';
   const draw = random();
@@ -125,8 +129,8 @@ function forward<E extends LoaferEventName & ReportedEvent>(
 }
 
 forward('routeStarted', () => ({}));
-forward('messageAcked', (payload) => ({ id: idOf(payload.message.body) }));
-forward('ackFailed', (payload) => ({ id: idOf(payload.message.body) }));
+forward('messageAcked', (payload) => ({ id: idOf(payload.message.body), r: receiptOf(payload.message.raw) }));
+forward('ackFailed', (payload) => ({ id: idOf(payload.message.body), r: receiptOf(payload.message.raw) }));
 forward('messageReleased', (payload) => ({ id: idOf(payload.message.body) }));
 forward('messageHandled', (payload) => ({ id: idOf(payload.message.body), outcome: payload.outcome }));
 forward('providerFailed', (payload) => ({ operation: payload.operation }));
