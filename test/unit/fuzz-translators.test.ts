@@ -202,10 +202,16 @@ async function runRoute(
       if (outcomes === bodies.length) resolve();
     });
   });
-  const running = manager.run();
-  await done;
-  await manager.stop();
-  await running;
+  // loafer's timers do not keep a process alive, and memory queues hold no socket.
+  const keepAlive = setInterval(() => {}, 1000);
+  try {
+    const running = manager.run();
+    await done;
+    await manager.stop();
+    await running;
+  } finally {
+    clearInterval(keepAlive);
+  }
   return { provider, deadLetters, handled, errors, logger };
 }
 
