@@ -1,4 +1,4 @@
-// loafer/sqs: the SQS provider (AWS SDK v3), loafer's route helpers for SQS queues and queues
+// loafer/sqs: the SQS provider (a lean AWS JSON 1.0 transport, or the AWS SDK v3), loafer's route helpers for SQS queues and queues
 // subscribed to SNS topics, and publishing to SQS queues (standalone publisher, forward handler).
 
 export type {
@@ -65,3 +65,4 @@ export type {
   SqsRouteSource,
 } from './providers/sqs/routes.js';
 export { snsQueueRoute, sqsRoute } from './providers/sqs/routes.js';
+export type { SqsTransportName } from './providers/sqs/transport.js';

@@ -44,6 +44,25 @@ describe('resolveSqsProviderOptions()', () => {
     assert.equal(resolved.requestTimeoutMs, 30_000);
     assert.equal(resolved.ackBatchWindowMs, 5);
     assert.equal(resolved.ackMaxAttempts, 4);
+    assert.equal(resolved.transport, 'lean');
+  });
+
+  it('sends through the SDK when given a client, or when asked to', () => {
+    const client = new SQSClient({ region: 'eu-west-1' });
+
+    assert.equal(resolve({ client }).transport, 'sdk');
+    assert.equal(resolve({ client, transport: 'sdk' }).transport, 'sdk');
+    assert.equal(resolve({ transport: 'sdk' }).transport, 'sdk');
+    assert.equal(resolve({ transport: 'lean' }).transport, 'lean');
+    client.destroy();
+  });
+
+  it('rejects the lean transport with a client, and unknown transports', () => {
+    const client = new SQSClient({ region: 'eu-west-1' });
+
+    rejects({ client, transport: 'lean' }, 'transport', /'sdk' or left out when `client` is given/);
+    rejects({ transport: 'fetch' }, 'transport', /'lean' or 'sdk', got `"fetch"`/);
+    client.destroy();
   });
 
   it('reads the name from a queue URL and keeps the URL', () => {
@@ -163,7 +182,18 @@ describe('SqsProvider', () => {
     assert.equal(provider.description, 'sqs queue orders');
     assert.equal(provider.maxMessagesPerFetch, 4);
     assert.equal(provider.queueUrl, URL_OF_ORDERS);
+    assert.equal(provider.transport, 'lean');
     provider.client.destroy();
+  });
+
+  it('uses the SDK transport with a client of yours, and keeps that client', () => {
+    const client = new SQSClient({ region: 'eu-west-1' });
+
+    const provider = new SqsProvider({ queue: URL_OF_ORDERS, client, logger: silentLogger });
+
+    assert.equal(provider.transport, 'sdk');
+    assert.equal(provider.client, client);
+    client.destroy();
   });
 
   it('fails at construction on an invalid option', () => {

@@ -5,6 +5,7 @@ import { systemClock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import { MAX_VISIBILITY_SECONDS } from '../../core/retry.js';
 import { checkFunction, checkInteger, checkObject, checkString, checkThat } from '../../core/validate.js';
+import type { SqsTransportName } from './transport.js';
 
 /** The longest long poll SQS allows, in seconds. */
 export const MAX_WAIT_TIME_SECONDS = 20;
@@ -32,6 +33,15 @@ export interface SqsProviderOptions {
    * @defaultValue a client the provider creates from the options below, destroyed by `stop()`
    */
   readonly client?: SQSClient;
+  /**
+   * How the provider talks to SQS. `lean`: AWS JSON 1.0 requests signed by the AWS SDK's own SigV4
+   * signer, over a keep-alive undici pool, with region, endpoint and credentials resolved by an
+   * `SQSClient` as always — about a third of the SDK's CPU per message. `sdk`: every request through
+   * the SDK's `SQSClient` (the only choice with your own `client`). Both map errors alike.
+   *
+   * @defaultValue 'lean', or 'sdk' when `client` is given
+   */
+  readonly transport?: SqsTransportName;
   /**
    * The AWS region of the client the provider creates.
    *
@@ -152,6 +162,8 @@ export interface ResolvedSqsProviderOptions {
   readonly client: SQSClient | undefined;
   /** The configuration of the client the provider creates (unused with `client`). */
   readonly clientConfig: SQSClientConfig;
+  /** How requests are sent: `lean` (loafer's JSON client) or `sdk` (the `SQSClient`). */
+  readonly transport: SqsTransportName;
   readonly queueOwnerAccountId: string | undefined;
   readonly waitTimeSeconds: number;
   readonly maxMessagesPerFetch: number;
@@ -245,6 +257,19 @@ export function resolveSqsProviderOptions(options: SqsProviderOptions): Resolved
       );
     }
   }
+  checkThat(
+    options.transport === undefined || options.transport === 'lean' || options.transport === 'sdk',
+    'transport',
+    "'lean' or 'sdk'",
+    options.transport,
+  );
+  checkThat(
+    client === undefined || options.transport !== 'lean',
+    'transport',
+    "'sdk' or left out when `client` is given (the lean transport sends no request through a client)",
+    options.transport,
+  );
+  const transport: SqsTransportName = options.transport ?? (client === undefined ? 'lean' : 'sdk');
   const clientConfig: { -readonly [K in keyof SQSClientConfig]: SQSClientConfig[K] } = {
     maxAttempts: checkInteger('maxAttempts', options.maxAttempts, 1, { min: 1, max: 10 }),
     // Requests go to the configured endpoint (or AWS_ENDPOINT_URL, or the region's), never to the
@@ -334,6 +359,7 @@ export function resolveSqsProviderOptions(options: SqsProviderOptions): Resolved
     queueName: queueName as string,
     client,
     clientConfig,
+    transport,
     queueOwnerAccountId: checkString('queueOwnerAccountId', options.queueOwnerAccountId, undefined),
     waitTimeSeconds,
     maxMessagesPerFetch: checkInteger('maxMessagesPerFetch', options.maxMessagesPerFetch, MAX_BATCH_ENTRIES, {

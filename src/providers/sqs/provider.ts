@@ -2,18 +2,10 @@ import type {
   Message,
   MessageAttributeValue,
   QueueAttributeName,
-  ReceiveMessageCommandInput,
-  SendMessageCommandInput,
+  ReceiveMessageRequest,
+  SendMessageRequest,
 } from '@aws-sdk/client-sqs';
-import {
-  ChangeMessageVisibilityBatchCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  GetQueueUrlCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { ConfigurationError, ProviderError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { createDefaultLogger } from '../../core/logger.js';
@@ -36,10 +28,13 @@ import {
   isStaleReceiptFailure,
   toProviderError,
 } from './errors.js';
+import { LeanTransport } from './lean-transport.js';
 import type { SqsInboundMessage } from './message.js';
 import { toInboundMessage } from './message.js';
 import type { ResolvedSqsProviderOptions, SqsProviderOptions } from './options.js';
 import { MAX_BATCH_ENTRIES, resolveSqsProviderOptions } from './options.js';
+import type { SqsTransport, SqsTransportName } from './transport.js';
+import { SdkTransport, sdkRequestHandlerOptions } from './transport.js';
 
 /** A pending visibility change: a release (back to the queue) or an extension (heartbeat). */
 interface VisibilityChange {
@@ -49,7 +44,7 @@ interface VisibilityChange {
 }
 
 /** The parts of a receive request that never change. */
-type ReceiveDefaults = Omit<ReceiveMessageCommandInput, 'QueueUrl' | 'MaxNumberOfMessages'>;
+type ReceiveDefaults = Omit<ReceiveMessageRequest, 'QueueUrl' | 'MaxNumberOfMessages'>;
 
 const QUEUE_ATTRIBUTES: QueueAttributeName[] = ['FifoQueue', 'VisibilityTimeout', 'RedrivePolicy'];
 const NO_MESSAGES: readonly SqsInboundMessage[] = Object.freeze([]);
@@ -100,13 +95,15 @@ function receiptOf(message: InboundMessage<Message>): string | undefined {
 }
 
 /**
- * The SQS provider: receives messages from one queue with long polling, on AWS SDK v3, and batches its
- * acks: deletes go out as `DeleteMessageBatch`, releases and visibility extensions as
- * `ChangeMessageVisibilityBatch` (at 10 entries, or a few milliseconds after the first), each entry's
- * result handled on its own.
+ * The SQS provider: receives messages from one queue with long polling, and batches its acks: deletes
+ * go out as `DeleteMessageBatch`, releases and visibility extensions as `ChangeMessageVisibilityBatch`
+ * (at 10 entries, or a few milliseconds after the first), each entry's result handled on its own.
  *
- * Without client options it uses the SDK's defaults: the default credential chain, `AWS_REGION`,
- * `AWS_ENDPOINT_URL`. Requests always go to that endpoint, never to the host of a queue URL.
+ * Requests go out on the lean transport (AWS JSON 1.0 signed by the AWS SDK's SigV4 signer, over a
+ * keep-alive undici pool) unless `transport: 'sdk'` or your own `client` is given. Either way, region,
+ * endpoint and credentials are resolved by an AWS SDK v3 `SQSClient`: without client options, the SDK's
+ * defaults (the default credential chain, `AWS_REGION`, `AWS_ENDPOINT_URL`). Requests always go to
+ * that endpoint, never to the host of a queue URL.
  *
  * @example
  * ```ts
@@ -122,6 +119,7 @@ export class SqsProvider implements Provider<Message> {
   readonly #options: ResolvedSqsProviderOptions;
   readonly #client: SQSClient;
   readonly #ownsClient: boolean;
+  readonly #transport: SqsTransport;
   /** Where to log: the `logger` option, else the route's (from `start()`), else a default made when first needed. */
   #logger: Logger | undefined;
   readonly #stopController = new AbortController();
@@ -143,7 +141,23 @@ export class SqsProvider implements Provider<Message> {
     this.#options = resolved;
     this.#queueUrl = resolved.queueUrl;
     this.#ownsClient = resolved.client === undefined;
-    this.#client = resolved.client ?? new SQSClient(resolved.clientConfig);
+    if (resolved.client !== undefined) {
+      this.#client = resolved.client;
+    } else if (resolved.transport === 'sdk') {
+      this.#client = new SQSClient({ ...resolved.clientConfig, requestHandler: sdkRequestHandlerOptions() });
+    } else {
+      // Never sends: it resolves region, endpoint, credentials and the signer for the lean transport.
+      this.#client = new SQSClient(resolved.clientConfig);
+    }
+    this.#transport =
+      resolved.transport === 'lean'
+        ? new LeanTransport({
+            client: this.#client,
+            maxAttempts: resolved.clientConfig.maxAttempts as number,
+            clock: resolved.clock,
+            random: resolved.random,
+          })
+        : new SdkTransport(this.#client);
     this.#logger = resolved.logger?.child({ queue: resolved.queueName });
     this.description = `sqs queue ${resolved.queueName}`;
     this.maxMessagesPerFetch = resolved.maxMessagesPerFetch;
@@ -151,7 +165,7 @@ export class SqsProvider implements Provider<Message> {
       WaitTimeSeconds: resolved.waitTimeSeconds,
       MessageSystemAttributeNames: [
         ...resolved.attributeNames,
-      ] as ReceiveMessageCommandInput['MessageSystemAttributeNames'],
+      ] as ReceiveMessageRequest['MessageSystemAttributeNames'],
       MessageAttributeNames: [...resolved.messageAttributeNames],
     };
     if (resolved.visibilityTimeoutSeconds !== undefined) {
@@ -194,9 +208,17 @@ export class SqsProvider implements Provider<Message> {
     return this.#queueUrl;
   }
 
-  /** The SQS client in use: the caller's, or the one the provider created. */
+  /**
+   * The SQS client: the caller's, or the one the provider created. With the lean transport, requests
+   * do not go through it; it resolves their region, endpoint and credentials.
+   */
   get client(): SQSClient {
     return this.#client;
+  }
+
+  /** How requests are sent: `lean` (loafer's JSON client) or `sdk` (the `SQSClient`). */
+  get transport(): SqsTransportName {
+    return this.#transport.name;
   }
 
   /** The options after defaults. */
@@ -228,11 +250,9 @@ export class SqsProvider implements Provider<Message> {
     let attributes: Record<string, string>;
     try {
       const output = await this.#call(signal, undefined, (abortSignal) =>
-        this.#client.send(
-          new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: QUEUE_ATTRIBUTES }),
-          {
-            abortSignal,
-          },
+        this.#transport.getQueueAttributes(
+          { QueueUrl: queueUrl, AttributeNames: QUEUE_ATTRIBUTES },
+          abortSignal,
         ),
       );
       attributes = output.Attributes ?? {};
@@ -368,7 +388,7 @@ export class SqsProvider implements Provider<Message> {
     }
     const targetName = target.slice(target.lastIndexOf(':') + 1);
     const targetUrl = await this.#resolveDeadLetterUrl(target);
-    const input: SendMessageCommandInput = {
+    const input: SendMessageRequest = {
       QueueUrl: targetUrl,
       MessageBody: message.body,
       MessageAttributes: this.#deadLetterAttributes(message, options),
@@ -379,7 +399,7 @@ export class SqsProvider implements Provider<Message> {
     }
     try {
       await this.#call(undefined, undefined, (abortSignal) =>
-        this.#client.send(new SendMessageCommand(input), { abortSignal }),
+        this.#transport.sendMessage(input, abortSignal),
       );
     } catch (error) {
       throw toProviderError(error, `move message ${message.id} to dead-letter queue ${targetName}`);
@@ -407,6 +427,7 @@ export class SqsProvider implements Provider<Message> {
     this.#stopController.abort();
     await this.flush();
     while (this.#receives.size > 0) await Promise.allSettled([...this.#receives]);
+    await this.#transport.destroy();
     if (this.#ownsClient) this.#client.destroy();
   }
 
@@ -417,13 +438,13 @@ export class SqsProvider implements Provider<Message> {
     let messages: Message[] | undefined;
     try {
       const queueUrl = this.#queueUrl ?? (await this.#resolveQueueUrl(signal));
-      const input: ReceiveMessageCommandInput = {
+      const input: ReceiveMessageRequest = {
         ...this.#receiveInput,
         QueueUrl: queueUrl,
         MaxNumberOfMessages: Math.max(1, Math.min(maxMessages, this.maxMessagesPerFetch)),
       };
       const output = await this.#call(signal, stopSignal, (abortSignal) =>
-        this.#client.send(new ReceiveMessageCommand(input), { abortSignal }),
+        this.#transport.receiveMessage(input, abortSignal),
       );
       messages = output.Messages;
     } catch (error) {
@@ -448,7 +469,7 @@ export class SqsProvider implements Provider<Message> {
         input.QueueOwnerAWSAccountId = this.#options.queueOwnerAccountId;
       }
       const output = await this.#call(signal, this.#stopController.signal, (abortSignal) =>
-        this.#client.send(new GetQueueUrlCommand(input), { abortSignal }),
+        this.#transport.getQueueUrl(input, abortSignal),
       );
       if (output.QueueUrl === undefined || output.QueueUrl.length === 0) {
         throw new ProviderError(
@@ -475,7 +496,7 @@ export class SqsProvider implements Provider<Message> {
     if (account !== undefined && account.length > 0) input.QueueOwnerAWSAccountId = account;
     try {
       const output = await this.#call(undefined, undefined, (abortSignal) =>
-        this.#client.send(new GetQueueUrlCommand(input), { abortSignal }),
+        this.#transport.getQueueUrl(input, abortSignal),
       );
       if (output.QueueUrl !== undefined) return output.QueueUrl;
     } catch (error) {
@@ -538,9 +559,7 @@ export class SqsProvider implements Provider<Message> {
       };
     }
     return this.#call(undefined, undefined, (abortSignal) =>
-      this.#client.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }), {
-        abortSignal,
-      }),
+      this.#transport.deleteMessageBatch({ QueueUrl: queueUrl, Entries: entries }, abortSignal),
     );
   }
 
@@ -558,9 +577,7 @@ export class SqsProvider implements Provider<Message> {
       };
     }
     return this.#call(undefined, undefined, (abortSignal) =>
-      this.#client.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: entries }), {
-        abortSignal,
-      }),
+      this.#transport.changeMessageVisibilityBatch({ QueueUrl: queueUrl, Entries: entries }, abortSignal),
     );
   }
 
@@ -610,7 +627,7 @@ export class SqsProvider implements Provider<Message> {
   // ---- requests ----
 
   /**
-   * Runs one SDK request with the client-side timeout; it is aborted when `first` or `second` aborts.
+   * Runs one request with the client-side timeout; it is aborted when `first` or `second` aborts.
    * A timeout becomes a retryable `ProviderError`; other errors are rethrown as they are.
    */
   async #call<T>(

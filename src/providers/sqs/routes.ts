@@ -91,6 +91,7 @@ export type SnsQueueRouteOptions<Content = unknown> = SqsRouteSource &
 /** The names of {@link SqsProviderOptions} besides `queue`, to pick them out of a helper's options. */
 const PROVIDER_OPTION_NAMES = [
   'client',
+  'transport',
   'region',
   'endpoint',
   'credentials',
