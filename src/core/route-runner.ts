@@ -37,6 +37,9 @@ export interface RouteHealth {
   readonly handled: Readonly<Record<MessageOutcome, number>>;
 }
 
+/** How long a fetch in flight at stop may still complete before it is aborted, in ms. */
+const FETCH_ABORT_GRACE_MS = 100;
+
 /** How long a fetch waits for a full batch of free slots before it settles for fewer, in ms. */
 const FETCH_COALESCE_MS = 20;
 
@@ -72,6 +75,12 @@ export class RouteRunner {
    */
   readonly #minFetchSize: number;
   readonly #pollController = new AbortController();
+  /**
+   * Aborts fetches in flight. It lags the poll controller by FETCH_ABORT_GRACE_MS at stop: a receive
+   * the broker is already answering is let through (its messages are then released), since aborting
+   * it would lose them in transit until their visibility timeout; an idle long poll is aborted.
+   */
+  readonly #fetchController = new AbortController();
   readonly #inFlight = new Set<Delivery>();
   readonly #pending = new Set<Promise<void>>();
   readonly #groups = new Map<string, Delivery[]>();
@@ -211,6 +220,13 @@ export class RouteRunner {
     if (this.#state === 'running' || this.#state === 'starting' || this.#state === 'idle')
       this.#state = 'stopping';
     this.#pollController.abort();
+    // A real timer, not the injected clock: this is about bytes on the wire, not the pipeline's time.
+    // It keeps the process alive for at most the grace, until the fetches in flight are done.
+    const timer = setTimeout(() => this.#fetchController.abort(), FETCH_ABORT_GRACE_MS);
+    void this.#whenPollersIdle().then(() => {
+      clearTimeout(timer);
+      this.#fetchController.abort();
+    });
   }
 
   /**
@@ -404,7 +420,10 @@ export class RouteRunner {
 
   async #fetch(permits: number, signal: AbortSignal): Promise<readonly InboundMessage[] | undefined> {
     try {
-      const messages = await this.#route.provider.fetchMessages({ maxMessages: permits, signal });
+      const messages = await this.#route.provider.fetchMessages({
+        maxMessages: permits,
+        signal: this.#fetchController.signal,
+      });
       this.#lastFetchAt = this.#deps.clock.now();
       this.#failures.succeeded('fetch');
       return messages;

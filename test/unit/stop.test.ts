@@ -215,6 +215,30 @@ describe('Manager', () => {
       assert.deepEqual(provider.released, ['m-1', 'm-2', 'm-3']);
     });
 
+    it('lets a fetch the broker is already answering complete, and releases its messages', async () => {
+      const provider = new GatedProvider();
+      const route = new Route({
+        name: 'answering',
+        provider,
+        messageTranslator: jsonTranslator(),
+        handler: () => true,
+      });
+      const manager = new Manager({ routes: [route], logger: silentLogger });
+      const running = manager.run();
+      await until(() => provider.held.length === 1, 'the long poll');
+      const poll = provider.held[0];
+
+      const stopping = manager.stop();
+      const wasAbortedAtOnce = poll?.signal.aborted;
+      poll?.answer(4);
+      await stopping;
+      await running;
+
+      assert.equal(wasAbortedAtOnce, false);
+      assert.deepEqual(provider.released, ['m-1', 'm-2', 'm-3', 'm-4']);
+      assert.equal(provider.confirmed.length, 0);
+    });
+
     it('stops before run() without error, and run() afterwards is refused', async () => {
       const provider = new GatedProvider();
       const route = new Route({
