@@ -4,97 +4,22 @@
 // Bodies come from test/reliability/fuzz-bodies.ts (deterministic seed).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { InboundMessage, MessageTranslator } from 'loafer';
-import {
-  isTranslationError,
-  jsonTranslator,
-  Manager,
-  Route,
-  rawTranslator,
-  snsTranslator,
-  stringTranslator,
-  withSchema,
-} from 'loafer';
+import { jsonTranslator, Manager, Route, withSchema } from 'loafer';
 import { MemoryLogger, MemoryProvider } from 'loafer/testing';
-import { z } from 'zod';
-import type { FuzzBody, FuzzKind } from '../reliability/fuzz-bodies.js';
+import type { FuzzBody } from '../reliability/fuzz-bodies.js';
 import { FUZZ_MARKER, generateBodies } from '../reliability/fuzz-bodies.js';
+import {
+  Friend,
+  inbound,
+  problemWith,
+  runFuzz,
+  TRANSLATION_CODES,
+  translate,
+} from '../reliability/fuzz-run.js';
 
 const SEED = 0x10afe4;
 const BODY_COUNT = 100_000;
 const ROUTE_BODY_COUNT = 5000;
-const TRANSLATION_CODES = new Set([
-  'LOAFER_ERR_TRANSLATION_EMPTY_BODY',
-  'LOAFER_ERR_TRANSLATION_NOT_JSON',
-  'LOAFER_ERR_TRANSLATION_NOT_SNS_ENVELOPE',
-  'LOAFER_ERR_TRANSLATION_SCHEMA_FAILED',
-  'LOAFER_ERR_TRANSLATION_FAILED',
-]);
-
-const Friend = z.object({
-  id: z.string(),
-  username: z.string().min(1),
-  email: z.email().optional(),
-});
-
-const TRANSLATORS: ReadonlyArray<readonly [string, MessageTranslator<unknown, unknown>]> = [
-  ['jsonTranslator()', jsonTranslator()],
-  ['snsTranslator()', snsTranslator()],
-  ["snsTranslator({ messageFormat: 'string' })", snsTranslator({ messageFormat: 'string' })],
-  ["snsTranslator({ rawDelivery: 'accept' })", snsTranslator({ rawDelivery: 'accept' })],
-  [
-    "snsTranslator({ rawDelivery: 'accept', messageFormat: 'string' })",
-    snsTranslator({ rawDelivery: 'accept', messageFormat: 'string' }),
-  ],
-  ['stringTranslator()', stringTranslator()],
-  ['stringTranslator({ isEmptyRejected: true })', stringTranslator({ isEmptyRejected: true })],
-  ['rawTranslator()', rawTranslator()],
-  ['withSchema(jsonTranslator(), Friend)', withSchema(jsonTranslator(), Friend)],
-  ['withSchema(snsTranslator(), Friend)', withSchema(snsTranslator(), Friend)],
-  [
-    "withSchema(snsTranslator({ rawDelivery: 'accept' }), Friend)",
-    withSchema(snsTranslator({ rawDelivery: 'accept' }), Friend),
-  ],
-];
-
-function inbound(body: FuzzBody): InboundMessage {
-  return {
-    id: `fuzz-${body.index}`,
-    body: body.body,
-    receiveCount: 1,
-    attributes: {},
-    systemAttributes: {},
-    raw: undefined,
-  };
-}
-
-/** Translates; resolves with the error when it fails, undefined when it succeeds. */
-function translate(translator: MessageTranslator<unknown, unknown>, message: InboundMessage): unknown {
-  try {
-    const result = translator.translate(message);
-    if (typeof (result as PromiseLike<unknown>).then === 'function') {
-      return Promise.resolve(result).then(
-        () => undefined,
-        (error: unknown) => error ?? new Error('rejected with nothing'),
-      );
-    }
-    return undefined;
-  } catch (error) {
-    return error ?? new Error('threw nothing');
-  }
-}
-
-/** Why `error` is not an acceptable translation failure, or undefined when it is one. */
-function problemWith(error: unknown): string | undefined {
-  if (!isTranslationError(error)) return `not a TranslationError: ${String(error)}`;
-  if (!TRANSLATION_CODES.has(error.code)) return `unexpected code ${error.code}`;
-  const text = error.message;
-  if (text.length < 8 || text.length > 600) return `unreadable reason (${text.length} characters)`;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is checked.
-  if (/[\u0000-\u001f\u007f]/.test(text)) return `control characters in the reason: ${JSON.stringify(text)}`;
-  if (text.includes(FUZZ_MARKER)) return `the reason echoes the body: ${text.slice(0, 200)}`;
-  return undefined;
-}
 
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown): void => {
@@ -111,52 +36,27 @@ after(() => {
 
 describe('translators under fuzzed bodies', () => {
   it(`turn ${BODY_COUNT.toLocaleString('en')} generated bodies into content or a readable TranslationError`, async (t) => {
-    const tallies = new Map<string, { ok: number; failed: Map<string, number> }>();
-    for (const [name] of TRANSLATORS) tallies.set(name, { ok: 0, failed: new Map() });
-    const kinds = new Map<FuzzKind, number>();
-    const problems: string[] = [];
-
-    for (const body of generateBodies(SEED, BODY_COUNT)) {
-      kinds.set(body.kind, (kinds.get(body.kind) ?? 0) + 1);
-      const message = inbound(body);
-      for (const [name, translator] of TRANSLATORS) {
-        let error = translate(translator, message);
-        if (error instanceof Promise) error = await error;
-        const tally = tallies.get(name) as { ok: number; failed: Map<string, number> };
-        if (error === undefined) {
-          tally.ok += 1;
-          continue;
-        }
-        const code = isTranslationError(error) ? error.code : 'CRASH';
-        tally.failed.set(code, (tally.failed.get(code) ?? 0) + 1);
-        const problem = problemWith(error);
-        if (problem !== undefined && problems.length < 10) {
-          problems.push(`${name} on body #${body.index} (${body.kind}): ${problem}`);
-        }
-      }
-    }
+    const result = await runFuzz(SEED, BODY_COUNT);
     await new Promise((resolve) => setImmediate(resolve));
-    for (const [name, tally] of tallies) {
-      t.diagnostic(`${name}: ${tally.ok} ok, failed ${JSON.stringify(Object.fromEntries(tally.failed))}`);
-    }
-    t.diagnostic(`bodies by kind: ${JSON.stringify(Object.fromEntries(kinds))}`);
 
-    assert.deepEqual(problems, []);
+    for (const [name, tally] of Object.entries(result.byTranslator)) {
+      t.diagnostic(`${name}: ${tally.ok} ok, failed ${JSON.stringify(tally.failed)}`);
+    }
+    t.diagnostic(`bodies by kind: ${JSON.stringify(result.byKind)}`);
+    assert.deepEqual(result.problems, []);
+    assert.equal(result.problemCount, 0);
     assert.deepEqual(unhandled, []);
-    // The string and raw translators take any body; the others reject some of each broken kind.
-    assert.equal(tallies.get('rawTranslator()')?.ok, BODY_COUNT);
-    assert.equal(tallies.get('stringTranslator()')?.ok, BODY_COUNT);
+    const tally = result.byTranslator;
+    // The string and raw translators take any body; the schema routes take at least the valid ones.
+    assert.equal(tally['rawTranslator()']?.ok, BODY_COUNT);
+    assert.equal(tally['stringTranslator()']?.ok, BODY_COUNT);
+    assert.ok((tally['withSchema(jsonTranslator(), Friend)']?.ok ?? 0) >= result.byKind.validFriend);
+    assert.ok((tally['withSchema(snsTranslator(), Friend)']?.ok ?? 0) >= result.byKind.validSnsFriend);
     assert.ok(
-      (tallies.get('withSchema(jsonTranslator(), Friend)')?.ok ?? 0) >= (kinds.get('validFriend') ?? 0),
+      (tally['withSchema(jsonTranslator(), Friend)']?.failed.LOAFER_ERR_TRANSLATION_SCHEMA_FAILED ?? 0) > 0,
     );
-    assert.ok(
-      (tallies.get('withSchema(snsTranslator(), Friend)')?.ok ?? 0) >= (kinds.get('validSnsFriend') ?? 0),
-    );
-    assert.ok(
-      (tallies
-        .get('withSchema(jsonTranslator(), Friend)')
-        ?.failed.get('LOAFER_ERR_TRANSLATION_SCHEMA_FAILED') ?? 0) > 0,
-    );
+    assert.ok((tally['snsTranslator()']?.failed.LOAFER_ERR_TRANSLATION_NOT_SNS_ENVELOPE ?? 0) > 0);
+    // No body's `__proto__` key reached a shared prototype.
     assert.equal(Object.getPrototypeOf({}), Object.prototype);
     assert.equal(({} as { polluted?: unknown }).polluted, undefined);
   });
