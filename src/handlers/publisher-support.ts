@@ -1,10 +1,15 @@
-// Small pieces both publishers use: the logger option, the client they may own, the stopped error.
+// Small pieces both publishers use: the options they share, the client they may own, the stopped error.
+import type { Clock } from '../core/clock.js';
+import { systemClock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { createDefaultLogger } from '../core/logger.js';
-import { checkInteger, checkString, checkThat } from '../core/validate.js';
+import { checkFunction, checkInteger, checkString, checkThat } from '../core/validate.js';
+import type { PublishRetryOptions, ResolvedPublishRetryOptions } from './publish-engine.js';
+import { resolvePublishRetryOptions } from './publish-engine.js';
 import type { PublishFailure } from './publish-error.js';
 import { PublishError } from './publish-error.js';
-import { entryId } from './publish-message.js';
+import type { MessageEncoderOption } from './publish-message.js';
+import { entryId, resolveEncoder } from './publish-message.js';
 
 /**
  * Validates a `logger` option; the default is pino at `info`.
@@ -134,4 +139,54 @@ export function resolveAwsClientConfig<Client extends { send: unknown }, Credent
     clientConfig.credentials = options.credentials as Credentials;
   }
   return { client, clientConfig };
+}
+
+/** The options both publishers take besides their target and client settings (documented on each). */
+export interface CommonPublisherOptions<Message> {
+  readonly requestTimeoutMs?: number;
+  readonly encoder?: MessageEncoderOption<Message>;
+  readonly maxMessageBytes?: number;
+  readonly retry?: PublishRetryOptions;
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+}
+
+/** {@link CommonPublisherOptions} after defaults and validation. */
+export interface ResolvedCommonPublisherOptions<Message> {
+  readonly requestTimeoutMs: number;
+  readonly encode: (message: Message) => string;
+  readonly maxMessageBytes: number;
+  readonly retry: ResolvedPublishRetryOptions;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly random: () => number;
+}
+
+/**
+ * Applies defaults to the options both publishers share and validates them, in this order:
+ * `requestTimeoutMs`, `encoder`, `maxMessageBytes` (between 1024 and the target's `max`), `retry`,
+ * `logger`, `random`.
+ *
+ * @throws {ConfigurationError} naming the first invalid option and its value.
+ */
+export function resolveCommonPublisherOptions<Message>(
+  options: CommonPublisherOptions<Message>,
+  maxMessageBytes: { readonly defaultValue: number; readonly max: number },
+): ResolvedCommonPublisherOptions<Message> {
+  return {
+    requestTimeoutMs: checkInteger('requestTimeoutMs', options.requestTimeoutMs, 10_000, {
+      min: 1,
+      max: 600_000,
+    }),
+    encode: resolveEncoder<Message>(options.encoder),
+    maxMessageBytes: checkInteger('maxMessageBytes', options.maxMessageBytes, maxMessageBytes.defaultValue, {
+      min: 1024,
+      max: maxMessageBytes.max,
+    }),
+    retry: resolvePublishRetryOptions(options.retry),
+    logger: resolveLogger(options.logger),
+    clock: options.clock ?? systemClock,
+    random: checkFunction('random', options.random, Math.random),
+  };
 }

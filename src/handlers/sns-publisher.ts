@@ -1,9 +1,8 @@
 import type { PublishBatchRequestEntry, SNSClientConfig } from '@aws-sdk/client-sns';
 import { ListTopicsCommand, PublishBatchCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Clock } from '../core/clock.js';
-import { systemClock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import { checkFunction, checkInteger, checkObject, checkString, checkThat } from '../core/validate.js';
+import { checkObject, checkString, checkThat } from '../core/validate.js';
 import { awsErrorCode } from './aws-errors.js';
 import type {
   BatchOutcome,
@@ -12,7 +11,7 @@ import type {
   PublishTransport,
   ResolvedPublishRetryOptions,
 } from './publish-engine.js';
-import { PublishEngine, resolvePublishRetryOptions, TargetNotFound } from './publish-engine.js';
+import { PublishEngine, TargetNotFound } from './publish-engine.js';
 import type { PublishResult } from './publish-error.js';
 import { PublishError } from './publish-error.js';
 import type {
@@ -21,10 +20,10 @@ import type {
   PublishMessageFields,
   RawEntry,
 } from './publish-message.js';
-import { prepareEntries, resolveEncoder } from './publish-message.js';
+import { prepareEntries } from './publish-message.js';
 import {
   resolveAwsClientConfig,
-  resolveLogger,
+  resolveCommonPublisherOptions,
   resolveOwnClient,
   sendOptions,
   stoppedError,
@@ -175,19 +174,10 @@ export function resolveSnsPublisherOptions<Message>(
     isFifo: topicName.endsWith('.fifo'),
     client,
     clientConfig,
-    requestTimeoutMs: checkInteger('requestTimeoutMs', options.requestTimeoutMs, 10_000, {
-      min: 1,
-      max: 600_000,
-    }),
-    encode: resolveEncoder<Message>(options.encoder),
-    maxMessageBytes: checkInteger('maxMessageBytes', options.maxMessageBytes, SNS_MAX_MESSAGE_BYTES, {
-      min: 1024,
+    ...resolveCommonPublisherOptions(options, {
+      defaultValue: SNS_MAX_MESSAGE_BYTES,
       max: SNS_MAX_MESSAGE_BYTES,
     }),
-    retry: resolvePublishRetryOptions(options.retry),
-    logger: resolveLogger(options.logger),
-    clock: options.clock ?? systemClock,
-    random: checkFunction('random', options.random, Math.random),
   };
 }
 

@@ -6,9 +6,8 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Clock } from '../core/clock.js';
-import { systemClock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import { checkFunction, checkInteger, checkObject, checkString, checkThat } from '../core/validate.js';
+import { checkObject, checkString, checkThat } from '../core/validate.js';
 import { isQueueNotFoundError } from './aws-errors.js';
 import type {
   BatchOutcome,
@@ -17,7 +16,7 @@ import type {
   PublishTransport,
   ResolvedPublishRetryOptions,
 } from './publish-engine.js';
-import { PublishEngine, resolvePublishRetryOptions, TargetNotFound } from './publish-engine.js';
+import { PublishEngine, TargetNotFound } from './publish-engine.js';
 import type { PublishResult } from './publish-error.js';
 import { PublishError } from './publish-error.js';
 import type {
@@ -26,10 +25,10 @@ import type {
   PublishMessageFields,
   RawEntry,
 } from './publish-message.js';
-import { prepareEntries, resolveEncoder } from './publish-message.js';
+import { prepareEntries } from './publish-message.js';
 import {
   resolveAwsClientConfig,
-  resolveLogger,
+  resolveCommonPublisherOptions,
   resolveOwnClient,
   sendOptions,
   stoppedError,
@@ -227,19 +226,10 @@ export function resolveSqsPublisherOptions<Message>(
     // Requests go to the configured endpoint (or AWS_ENDPOINT_URL, or the region's), never to the
     // host of the queue URL, as the SQS provider does.
     clientConfig: { ...clientConfig, useQueueUrlAsEndpoint: false },
-    requestTimeoutMs: checkInteger('requestTimeoutMs', options.requestTimeoutMs, 10_000, {
-      min: 1,
-      max: 600_000,
-    }),
-    encode: resolveEncoder<Message>(options.encoder),
-    maxMessageBytes: checkInteger('maxMessageBytes', options.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES, {
-      min: 1024,
+    ...resolveCommonPublisherOptions(options, {
+      defaultValue: DEFAULT_MAX_MESSAGE_BYTES,
       max: SQS_MAX_MESSAGE_BYTES,
     }),
-    retry: resolvePublishRetryOptions(options.retry),
-    logger: resolveLogger(options.logger),
-    clock: options.clock ?? systemClock,
-    random: checkFunction('random', options.random, Math.random),
   };
 }
 
