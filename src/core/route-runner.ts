@@ -236,8 +236,9 @@ export class RouteRunner {
    */
   async drain(deadlineAt: number, abortGraceMs: number): Promise<void> {
     this.stopPolling();
-    await this.#whenPollersIdle();
+    // Unstarted messages go back at once; fetches still in flight release theirs as they land.
     this.#releaseWaiting();
+    await this.#whenPollersIdle();
     const clock = this.#deps.clock;
     if (this.#activeCount() > 0) {
       await this.#waitInFlight(Math.max(0, deadlineAt - clock.now()));
