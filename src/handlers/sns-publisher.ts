@@ -5,29 +5,16 @@ import type { Logger } from '../core/logger.js';
 import { checkObject, checkString, checkThat } from '../core/validate.js';
 import { awsErrorCode } from './aws-errors.js';
 import type {
-  BatchOutcome,
   PublishCallOptions,
   PublishRetryOptions,
-  PublishTransport,
   ResolvedPublishRetryOptions,
 } from './publish-engine.js';
-import { PublishEngine, TargetNotFound } from './publish-engine.js';
-import type { PublishResult } from './publish-error.js';
-import { PublishError } from './publish-error.js';
-import type {
-  MessageEncoderOption,
-  PreparedEntry,
-  PublishMessageFields,
-  RawEntry,
-} from './publish-message.js';
-import { prepareEntries } from './publish-message.js';
-import {
-  resolveAwsClientConfig,
-  resolveCommonPublisherOptions,
-  resolveOwnClient,
-  sendOptions,
-  stoppedError,
-} from './publisher-support.js';
+import { TargetNotFound } from './publish-engine.js';
+import type { PublishError, PublishResult } from './publish-error.js';
+import type { MessageEncoderOption, PreparedEntry, PublishMessageFields } from './publish-message.js';
+import type { PublisherWire } from './publisher-core.js';
+import { PublisherCore } from './publisher-core.js';
+import { resolveAwsClientConfig, resolveCommonPublisherOptions } from './publisher-support.js';
 
 /** SNS's limit on a message (body and attributes), and on a PublishBatch request: 256 KiB. */
 export const SNS_MAX_MESSAGE_BYTES = 262_144;
@@ -217,12 +204,7 @@ function isTopicNotFound(error: unknown): boolean {
  */
 export class SnsPublisher<Message = unknown> {
   readonly #options: ResolvedSnsPublisherOptions<Message>;
-  readonly #client: SNSClient;
-  readonly #ownsClient: boolean;
-  readonly #engine: PublishEngine;
-  readonly #description: string;
-  #topicArn: Promise<string> | undefined;
-  #isStopped = false;
+  readonly #core: PublisherCore<Message, SNSClient>;
 
   /**
    * @param options - see {@link SnsPublisherOptions}.
@@ -230,26 +212,7 @@ export class SnsPublisher<Message = unknown> {
    */
   constructor(options: SnsPublisherOptions<Message>) {
     this.#options = resolveSnsPublisherOptions(options);
-    const own = resolveOwnClient(this.#options.client, () => new SNSClient(this.#options.clientConfig));
-    this.#client = own.client;
-    this.#ownsClient = own.isOwned;
-    if (this.#options.topicArn !== undefined) this.#topicArn = Promise.resolve(this.#options.topicArn);
-    this.#description = `topic ${this.#options.topicName}`;
-    const transport: PublishTransport = {
-      description: this.#description,
-      maxEntriesPerBatch: 10,
-      maxBatchBytes: this.#options.maxMessageBytes,
-      sendOne: (entry, signal) => this.#sendOne(entry, signal),
-      sendBatch: (entries, signal) => this.#sendBatch(entries, signal),
-    };
-    this.#engine = new PublishEngine({
-      transport,
-      retry: this.#options.retry,
-      requestTimeoutMs: this.#options.requestTimeoutMs,
-      clock: this.#options.clock,
-      random: this.#options.random,
-      logger: this.#options.logger,
-    });
+    this.#core = new PublisherCore(this.#options, snsWire(this.#options));
   }
 
   /** The publisher's options after defaults. */
@@ -259,12 +222,12 @@ export class SnsPublisher<Message = unknown> {
 
   /** The SNS client in use (yours, or the one loafer created). */
   get client(): SNSClient {
-    return this.#client;
+    return this.#core.client;
   }
 
   /** `topic <name>`, for logs. */
   get description(): string {
-    return this.#description;
+    return this.#core.description;
   }
 
   /**
@@ -274,17 +237,7 @@ export class SnsPublisher<Message = unknown> {
    * @throws {PublishError} `LOAFER_ERR_PUBLISH_TARGET_NOT_FOUND` when no topic has that name.
    */
   async topicArn(options: { readonly signal?: AbortSignal } = {}): Promise<string> {
-    try {
-      return await this.#resolveArn(options.signal);
-    } catch (error) {
-      if (error instanceof TargetNotFound) {
-        throw new PublishError('LOAFER_ERR_PUBLISH_TARGET_NOT_FOUND', error.message, {
-          failures: [],
-          cause: error.cause,
-        });
-      }
-      throw error;
-    }
+    return this.#core.address(options.signal);
   }
 
   /**
@@ -295,8 +248,7 @@ export class SnsPublisher<Message = unknown> {
    * found, refused by SNS, or retries ran out.
    */
   async publish(message: Message, options: SnsPublishOptions = {}): Promise<PublishResult> {
-    const entries = this.#prepare([{ ...options, message }]);
-    return this.#engine.publishOne(entries[0] as PreparedEntry, options);
+    return this.#core.publish(message, options);
   }
 
   /**
@@ -311,120 +263,63 @@ export class SnsPublisher<Message = unknown> {
     entries: readonly SnsPublishEntry<Message>[],
     options: PublishCallOptions = {},
   ): Promise<PublishResult[]> {
-    checkThat(Array.isArray(entries), 'entries', 'an array of { message, ...fields }', entries);
-    const prepared = this.#prepare(entries);
-    return this.#engine.publishBatch(prepared, options);
+    return this.#core.publishBatch(entries, options);
   }
 
   /** Stops the publisher: destroys the client it created (yours is left alone). Idempotent. */
   async stop(): Promise<void> {
-    if (this.#isStopped) return;
-    this.#isStopped = true;
-    if (this.#ownsClient) this.#client.destroy();
+    return this.#core.stop();
   }
+}
 
-  #prepare(entries: readonly RawEntry<Message>[]): PreparedEntry[] {
-    if (this.#isStopped) throw stoppedError(this.#description, entries.length);
-    return prepareEntries(entries, this.#options.encode, {
-      maxMessageBytes: this.#options.maxMessageBytes,
-      maxAttributes: undefined,
-      isFifo: this.#options.isFifo,
-      target: this.#description,
-    });
-  }
+/** The SNS side of an {@link SnsPublisher}: ListTopics, Publish, PublishBatch. */
+function snsWire<Message>(options: ResolvedSnsPublisherOptions<Message>): PublisherWire<SNSClient> {
+  return {
+    description: `topic ${options.topicName}`,
+    maxAttributes: undefined,
+    address: options.topicArn,
+    createClient: () => new SNSClient(options.clientConfig),
+    lookUp: (client, send) => findTopic(client, options.topicName, send),
+    isNotFound: isTopicNotFound,
+    sendOne: (client, arn, entry, send) => {
+      const { Id: _id, ...fields } = toEntry(entry);
+      return client.send(new PublishCommand({ TopicArn: arn, ...fields }), send);
+    },
+    sendBatch: (client, arn, entries, send) =>
+      client.send(
+        new PublishBatchCommand({ TopicArn: arn, PublishBatchRequestEntries: entries.map(toEntry) }),
+        send,
+      ),
+  };
+}
 
-  #resolveArn(signal: AbortSignal | undefined): Promise<string> {
-    if (this.#topicArn !== undefined) return this.#topicArn;
-    const lookup = this.#findTopic(signal);
-    this.#topicArn = lookup;
-    // A failed lookup is not cached: the next publish tries again.
-    lookup.catch(() => {
-      if (this.#topicArn === lookup) this.#topicArn = undefined;
-    });
-    return lookup;
-  }
-
-  /** Pages through ListTopics for the ARN whose last part is the topic's name. */
-  async #findTopic(signal: AbortSignal | undefined): Promise<string> {
-    const suffix = `:${this.#options.topicName}`;
-    let nextToken: string | undefined;
-    do {
-      const page = await this.#client.send(
-        new ListTopicsCommand(nextToken === undefined ? {} : { NextToken: nextToken }),
-        sendOptions(signal),
-      );
-      const found = page.Topics?.find((topic) => topic.TopicArn?.endsWith(suffix) === true);
-      if (found?.TopicArn !== undefined) return found.TopicArn;
-      nextToken = page.NextToken;
-    } while (nextToken !== undefined && nextToken.length > 0);
-    throw new TargetNotFound(
-      `topic ${this.#options.topicName} was not found by ListTopics in this account and region; create it or pass its ARN`,
+/** Pages through ListTopics for the ARN whose last part is the topic's name. */
+async function findTopic(
+  client: SNSClient,
+  topicName: string,
+  send: { abortSignal?: AbortSignal },
+): Promise<string> {
+  const suffix = `:${topicName}`;
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(
+      new ListTopicsCommand(nextToken === undefined ? {} : { NextToken: nextToken }),
+      send,
     );
-  }
+    const found = page.Topics?.find((topic) => topic.TopicArn?.endsWith(suffix) === true);
+    if (found?.TopicArn !== undefined) return found.TopicArn;
+    nextToken = page.NextToken;
+  } while (nextToken !== undefined && nextToken.length > 0);
+  throw new TargetNotFound(
+    `topic ${topicName} was not found by ListTopics in this account and region; create it or pass its ARN`,
+  );
+}
 
-  #toEntry(entry: PreparedEntry): PublishBatchRequestEntry {
-    const request: PublishBatchRequestEntry = { Id: entry.id, Message: entry.body };
-    if (entry.attributes !== undefined) request.MessageAttributes = entry.attributes;
-    if (entry.groupId !== undefined) request.MessageGroupId = entry.groupId;
-    if (entry.deduplicationId !== undefined) request.MessageDeduplicationId = entry.deduplicationId;
-    if (entry.subject !== undefined) request.Subject = entry.subject;
-    return request;
-  }
-
-  async #sendOne(
-    entry: PreparedEntry,
-    signal: AbortSignal | undefined,
-  ): Promise<{ messageId: string; sequenceNumber?: string }> {
-    const arn = await this.#resolveArn(signal);
-    const { Id: _id, ...fields } = this.#toEntry(entry);
-    try {
-      const output = await this.#client.send(
-        new PublishCommand({ TopicArn: arn, ...fields }),
-        sendOptions(signal),
-      );
-      return output.SequenceNumber === undefined
-        ? { messageId: output.MessageId ?? '' }
-        : { messageId: output.MessageId ?? '', sequenceNumber: output.SequenceNumber };
-    } catch (error) {
-      throw this.#notFound(error);
-    }
-  }
-
-  async #sendBatch(
-    entries: readonly PreparedEntry[],
-    signal: AbortSignal | undefined,
-  ): Promise<BatchOutcome> {
-    const arn = await this.#resolveArn(signal);
-    try {
-      const output = await this.#client.send(
-        new PublishBatchCommand({
-          TopicArn: arn,
-          PublishBatchRequestEntries: entries.map((entry) => this.#toEntry(entry)),
-        }),
-        sendOptions(signal),
-      );
-      return {
-        successful: (output.Successful ?? []).map((sent) =>
-          sent.SequenceNumber === undefined
-            ? { id: sent.Id ?? '', messageId: sent.MessageId ?? '' }
-            : { id: sent.Id ?? '', messageId: sent.MessageId ?? '', sequenceNumber: sent.SequenceNumber },
-        ),
-        failed: (output.Failed ?? []).map((failed) => ({
-          id: failed.Id ?? '',
-          code: failed.Code ?? 'UnknownError',
-          message: failed.Message ?? '',
-          isSenderFault: failed.SenderFault ?? false,
-        })),
-      };
-    } catch (error) {
-      throw this.#notFound(error);
-    }
-  }
-
-  /** Maps "topic not found" to {@link TargetNotFound} and forgets a resolved ARN. */
-  #notFound(error: unknown): unknown {
-    if (!isTopicNotFound(error)) return error;
-    if (this.#options.topicArn === undefined) this.#topicArn = undefined;
-    return new TargetNotFound(`topic ${this.#options.topicName} does not exist`, { cause: error });
-  }
+function toEntry(entry: PreparedEntry): PublishBatchRequestEntry {
+  const request: PublishBatchRequestEntry = { Id: entry.id, Message: entry.body };
+  if (entry.attributes !== undefined) request.MessageAttributes = entry.attributes;
+  if (entry.groupId !== undefined) request.MessageGroupId = entry.groupId;
+  if (entry.deduplicationId !== undefined) request.MessageDeduplicationId = entry.deduplicationId;
+  if (entry.subject !== undefined) request.Subject = entry.subject;
+  return request;
 }

@@ -10,29 +10,16 @@ import type { Logger } from '../core/logger.js';
 import { checkObject, checkString, checkThat } from '../core/validate.js';
 import { isQueueNotFoundError } from './aws-errors.js';
 import type {
-  BatchOutcome,
   PublishCallOptions,
   PublishRetryOptions,
-  PublishTransport,
   ResolvedPublishRetryOptions,
 } from './publish-engine.js';
-import { PublishEngine, TargetNotFound } from './publish-engine.js';
-import type { PublishResult } from './publish-error.js';
-import { PublishError } from './publish-error.js';
-import type {
-  MessageEncoderOption,
-  PreparedEntry,
-  PublishMessageFields,
-  RawEntry,
-} from './publish-message.js';
-import { prepareEntries } from './publish-message.js';
-import {
-  resolveAwsClientConfig,
-  resolveCommonPublisherOptions,
-  resolveOwnClient,
-  sendOptions,
-  stoppedError,
-} from './publisher-support.js';
+import { TargetNotFound } from './publish-engine.js';
+import type { PublishError, PublishResult } from './publish-error.js';
+import type { MessageEncoderOption, PreparedEntry, PublishMessageFields } from './publish-message.js';
+import type { PublisherWire } from './publisher-core.js';
+import { PublisherCore } from './publisher-core.js';
+import { resolveAwsClientConfig, resolveCommonPublisherOptions } from './publisher-support.js';
 
 /** SQS's limit on a message, and on a batch request, since August 2025 (1 MiB). */
 export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
@@ -264,12 +251,7 @@ export interface SqsPublishEntry<Message = unknown> extends SqsMessageFields {
  */
 export class SqsPublisher<Message = unknown> {
   readonly #options: ResolvedSqsPublisherOptions<Message>;
-  readonly #client: SQSClient;
-  readonly #ownsClient: boolean;
-  readonly #engine: PublishEngine;
-  readonly #description: string;
-  #queueUrl: Promise<string> | undefined;
-  #isStopped = false;
+  readonly #core: PublisherCore<Message, SQSClient>;
 
   /**
    * @param options - see {@link SqsPublisherOptions}.
@@ -277,26 +259,7 @@ export class SqsPublisher<Message = unknown> {
    */
   constructor(options: SqsPublisherOptions<Message>) {
     this.#options = resolveSqsPublisherOptions(options);
-    const own = resolveOwnClient(this.#options.client, () => new SQSClient(this.#options.clientConfig));
-    this.#client = own.client;
-    this.#ownsClient = own.isOwned;
-    if (this.#options.queueUrl !== undefined) this.#queueUrl = Promise.resolve(this.#options.queueUrl);
-    this.#description = `queue ${this.#options.queueName}`;
-    const transport: PublishTransport = {
-      description: this.#description,
-      maxEntriesPerBatch: 10,
-      maxBatchBytes: this.#options.maxMessageBytes,
-      sendOne: (entry, signal) => this.#sendOne(entry, signal),
-      sendBatch: (entries, signal) => this.#sendBatch(entries, signal),
-    };
-    this.#engine = new PublishEngine({
-      transport,
-      retry: this.#options.retry,
-      requestTimeoutMs: this.#options.requestTimeoutMs,
-      clock: this.#options.clock,
-      random: this.#options.random,
-      logger: this.#options.logger,
-    });
+    this.#core = new PublisherCore(this.#options, sqsWire(this.#options));
   }
 
   /** The publisher's options after defaults. */
@@ -306,12 +269,12 @@ export class SqsPublisher<Message = unknown> {
 
   /** The SQS client in use (yours, or the one loafer created). */
   get client(): SQSClient {
-    return this.#client;
+    return this.#core.client;
   }
 
   /** `queue <name>`, for logs. */
   get description(): string {
-    return this.#description;
+    return this.#core.description;
   }
 
   /**
@@ -321,17 +284,7 @@ export class SqsPublisher<Message = unknown> {
    * @throws {PublishError} `LOAFER_ERR_PUBLISH_TARGET_NOT_FOUND` when the queue does not exist.
    */
   async queueUrl(options: { readonly signal?: AbortSignal } = {}): Promise<string> {
-    try {
-      return await this.#resolveUrl(options.signal);
-    } catch (error) {
-      if (error instanceof TargetNotFound) {
-        throw new PublishError('LOAFER_ERR_PUBLISH_TARGET_NOT_FOUND', error.message, {
-          failures: [],
-          cause: error.cause,
-        });
-      }
-      throw error;
-    }
+    return this.#core.address(options.signal);
   }
 
   /**
@@ -342,8 +295,7 @@ export class SqsPublisher<Message = unknown> {
    * found, refused by SQS, or retries ran out.
    */
   async publish(message: Message, options: SqsPublishOptions = {}): Promise<PublishResult> {
-    const entries = this.#prepare([{ ...options, message }]);
-    return this.#engine.publishOne(entries[0] as PreparedEntry, options);
+    return this.#core.publish(message, options);
   }
 
   /**
@@ -358,119 +310,59 @@ export class SqsPublisher<Message = unknown> {
     entries: readonly SqsPublishEntry<Message>[],
     options: PublishCallOptions = {},
   ): Promise<PublishResult[]> {
-    checkThat(Array.isArray(entries), 'entries', 'an array of { message, ...fields }', entries);
-    const prepared = this.#prepare(entries);
-    return this.#engine.publishBatch(prepared, options);
+    return this.#core.publishBatch(entries, options);
   }
 
   /** Stops the publisher: destroys the client it created (yours is left alone). Idempotent. */
   async stop(): Promise<void> {
-    if (this.#isStopped) return;
-    this.#isStopped = true;
-    if (this.#ownsClient) this.#client.destroy();
+    return this.#core.stop();
   }
+}
 
-  #prepare(entries: readonly RawEntry<Message>[]): PreparedEntry[] {
-    if (this.#isStopped) throw stoppedError(this.#description, entries.length);
-    return prepareEntries(entries, this.#options.encode, {
-      maxMessageBytes: this.#options.maxMessageBytes,
-      maxAttributes: 10,
-      isFifo: this.#options.isFifo,
-      target: this.#description,
-    });
-  }
-
-  #resolveUrl(signal: AbortSignal | undefined): Promise<string> {
-    if (this.#queueUrl !== undefined) return this.#queueUrl;
-    const { queueName, queueOwnerAccountId } = this.#options;
-    const lookup = this.#client
-      .send(
-        new GetQueueUrlCommand(
-          queueOwnerAccountId === undefined
-            ? { QueueName: queueName }
-            : { QueueName: queueName, QueueOwnerAWSAccountId: queueOwnerAccountId },
+/** The SQS side of an {@link SqsPublisher}: GetQueueUrl, SendMessage, SendMessageBatch. */
+function sqsWire<Message>(options: ResolvedSqsPublisherOptions<Message>): PublisherWire<SQSClient> {
+  const { queueName, queueOwnerAccountId } = options;
+  return {
+    description: `queue ${queueName}`,
+    maxAttributes: 10,
+    address: options.queueUrl,
+    createClient: () => new SQSClient(options.clientConfig),
+    lookUp: (client, send) =>
+      client
+        .send(
+          new GetQueueUrlCommand(
+            queueOwnerAccountId === undefined
+              ? { QueueName: queueName }
+              : { QueueName: queueName, QueueOwnerAWSAccountId: queueOwnerAccountId },
+          ),
+          send,
+        )
+        .then(
+          (output) => {
+            if (output.QueueUrl === undefined) throw new TargetNotFound(`queue ${queueName} has no URL`);
+            return output.QueueUrl;
+          },
+          (error: unknown) => {
+            if (isQueueNotFoundError(error))
+              throw new TargetNotFound(`queue ${queueName} does not exist`, { cause: error });
+            throw error;
+          },
         ),
-        sendOptions(signal),
-      )
-      .then(
-        (output) => {
-          if (output.QueueUrl === undefined) throw new TargetNotFound(`queue ${queueName} has no URL`);
-          return output.QueueUrl;
-        },
-        (error: unknown) => {
-          if (isQueueNotFoundError(error))
-            throw new TargetNotFound(`queue ${queueName} does not exist`, { cause: error });
-          throw error;
-        },
-      );
-    this.#queueUrl = lookup;
-    // A failed lookup is not cached: the next publish tries again.
-    lookup.catch(() => {
-      if (this.#queueUrl === lookup) this.#queueUrl = undefined;
-    });
-    return lookup;
-  }
+    isNotFound: isQueueNotFoundError,
+    sendOne: (client, url, entry, send) => {
+      const { Id: _id, ...fields } = toEntry(entry);
+      return client.send(new SendMessageCommand({ QueueUrl: url, ...fields }), send);
+    },
+    sendBatch: (client, url, entries, send) =>
+      client.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries.map(toEntry) }), send),
+  };
+}
 
-  #toEntry(entry: PreparedEntry): SendMessageBatchRequestEntry {
-    const request: SendMessageBatchRequestEntry = { Id: entry.id, MessageBody: entry.body };
-    if (entry.attributes !== undefined) request.MessageAttributes = entry.attributes;
-    if (entry.groupId !== undefined) request.MessageGroupId = entry.groupId;
-    if (entry.deduplicationId !== undefined) request.MessageDeduplicationId = entry.deduplicationId;
-    if (entry.delaySeconds !== undefined) request.DelaySeconds = entry.delaySeconds;
-    return request;
-  }
-
-  async #sendOne(
-    entry: PreparedEntry,
-    signal: AbortSignal | undefined,
-  ): Promise<{ messageId: string; sequenceNumber?: string }> {
-    const url = await this.#resolveUrl(signal);
-    const { Id: _id, ...fields } = this.#toEntry(entry);
-    try {
-      const output = await this.#client.send(
-        new SendMessageCommand({ QueueUrl: url, ...fields }),
-        sendOptions(signal),
-      );
-      return output.SequenceNumber === undefined
-        ? { messageId: output.MessageId ?? '' }
-        : { messageId: output.MessageId ?? '', sequenceNumber: output.SequenceNumber };
-    } catch (error) {
-      throw this.#notFound(error);
-    }
-  }
-
-  async #sendBatch(
-    entries: readonly PreparedEntry[],
-    signal: AbortSignal | undefined,
-  ): Promise<BatchOutcome> {
-    const url = await this.#resolveUrl(signal);
-    try {
-      const output = await this.#client.send(
-        new SendMessageBatchCommand({ QueueUrl: url, Entries: entries.map((entry) => this.#toEntry(entry)) }),
-        sendOptions(signal),
-      );
-      return {
-        successful: (output.Successful ?? []).map((sent) =>
-          sent.SequenceNumber === undefined
-            ? { id: sent.Id ?? '', messageId: sent.MessageId ?? '' }
-            : { id: sent.Id ?? '', messageId: sent.MessageId ?? '', sequenceNumber: sent.SequenceNumber },
-        ),
-        failed: (output.Failed ?? []).map((failed) => ({
-          id: failed.Id ?? '',
-          code: failed.Code ?? 'UnknownError',
-          message: failed.Message ?? '',
-          isSenderFault: failed.SenderFault ?? false,
-        })),
-      };
-    } catch (error) {
-      throw this.#notFound(error);
-    }
-  }
-
-  /** Maps "queue does not exist" to {@link TargetNotFound} and forgets a resolved URL. */
-  #notFound(error: unknown): unknown {
-    if (!isQueueNotFoundError(error)) return error;
-    if (this.#options.queueUrl === undefined) this.#queueUrl = undefined;
-    return new TargetNotFound(`queue ${this.#options.queueName} does not exist`, { cause: error });
-  }
+function toEntry(entry: PreparedEntry): SendMessageBatchRequestEntry {
+  const request: SendMessageBatchRequestEntry = { Id: entry.id, MessageBody: entry.body };
+  if (entry.attributes !== undefined) request.MessageAttributes = entry.attributes;
+  if (entry.groupId !== undefined) request.MessageGroupId = entry.groupId;
+  if (entry.deduplicationId !== undefined) request.MessageDeduplicationId = entry.deduplicationId;
+  if (entry.delaySeconds !== undefined) request.DelaySeconds = entry.delaySeconds;
+  return request;
 }
