@@ -136,36 +136,108 @@ export interface PublishingHandler<Content, Metadata, Publisher> extends Handler
   stop(): Promise<void>;
 }
 
-/** Builds a {@link PublishingHandler} around a publisher. */
+/**
+ * The options of a publisher, listed once each (a missing or unknown one does not compile), in the
+ * order a handler checks them.
+ */
+export type PublisherKeys<PublisherOptions> = { readonly [Key in keyof PublisherOptions]-?: true };
+
+/** A publisher class, created from its options. */
+export type PublisherClass<Publisher, PublisherOptions> = new (options: PublisherOptions) => Publisher;
+
+/** How a handler makes or checks its publisher, for {@link resolvePublisherChoice}. */
+export interface PublisherKind<Publisher, PublisherOptions> {
+  /** The publisher class: `publisher` must be one; otherwise one is created from the options. */
+  readonly type: PublisherClass<Publisher, PublisherOptions>;
+  /** The class for messages: `an SqsPublisher`. */
+  readonly typeName: string;
+  /** Every publisher option. */
+  readonly keys: PublisherKeys<PublisherOptions>;
+  /** The option naming the target (`queue`, `topic`), required without `publisher`. */
+  readonly target: keyof PublisherOptions & string;
+  /** What `target` expects, for messages. */
+  readonly targetExpectation: string;
+}
+
+/** A handler's publisher: yours, or the options of the one it creates. */
+export interface PublisherChoice<Publisher, PublisherOptions> {
+  /** Your publisher, or undefined when one is created from `publisherOptions`. */
+  readonly publisher: Publisher | undefined;
+  /** The options of the publisher to create (validated by the publisher itself). */
+  readonly publisherOptions: PublisherOptions | undefined;
+}
+
+/**
+ * Splits a handler's options into its publisher (`publisher`, then no publisher option may be given)
+ * or the options of the publisher to create (then `target` is required). Creates nothing.
+ *
+ * @throws {ConfigurationError} naming the invalid option (credentials are never echoed).
+ */
+export function resolvePublisherChoice<Publisher, PublisherOptions>(
+  options: Partial<PublisherOptions> & { readonly publisher?: Publisher | undefined },
+  kind: PublisherKind<Publisher, PublisherOptions>,
+): PublisherChoice<Publisher, PublisherOptions> {
+  const keys = Object.keys(kind.keys) as (keyof PublisherOptions & string)[];
+  if (options.publisher !== undefined) {
+    checkThat(options.publisher instanceof kind.type, 'publisher', kind.typeName, options.publisher);
+    const extra = keys.find((key) => options[key] !== undefined);
+    checkThat(
+      extra === undefined,
+      extra ?? 'publisher',
+      'absent when `publisher` is given (configure your publisher instead)',
+      extra === 'credentials' ? '[credentials]' : extra === undefined ? undefined : options[extra],
+    );
+    return { publisher: options.publisher, publisherOptions: undefined };
+  }
+  checkThat(options[kind.target] !== undefined, kind.target, kind.targetExpectation, options[kind.target]);
+  const publisherOptions: Record<string, unknown> = {};
+  for (const key of keys) if (options[key] !== undefined) publisherOptions[key] = options[key];
+  return { publisher: undefined, publisherOptions: publisherOptions as PublisherOptions };
+}
+
+/**
+ * Builds a {@link PublishingHandler} around your publisher, or around one it creates (and stops).
+ *
+ * @param resolved - the handler's resolved options.
+ * @param type - the publisher class, to create one from `resolved.publisherOptions`.
+ * @param extraFields - the target's own per-message fields (`delaySeconds`, `subject`).
+ */
 export function createPublishingHandler<
   Content,
   Metadata,
   Fields extends object,
   Publisher extends HandlerPublisher<Fields>,
+  PublisherOptions,
 >(
-  publisher: Publisher,
-  ownsPublisher: boolean,
-  fields: ResolvedPublishHandlerFields<Content, Metadata>,
-  extraFields: (content: Content, context: HandlerContext<Metadata>) => Partial<Fields>,
+  resolved: ResolvedPublishHandlerFields<Content, Metadata> & PublisherChoice<Publisher, PublisherOptions>,
+  type: PublisherClass<Publisher, PublisherOptions>,
+  extraFields: { readonly [Key in keyof Fields]?: FromMessage<Fields[Key], Content, Metadata> | undefined },
 ): PublishingHandler<Content, Metadata, Publisher> {
+  const publisher = resolved.publisher ?? new type(resolved.publisherOptions as PublisherOptions);
+  const ownsPublisher = resolved.publisher === undefined;
   const isFifo = publisher.options.isFifo;
   let stopping: Promise<void> | undefined;
   return {
     publisher,
     async handle(content, context) {
-      const message = fields.transform === undefined ? content : await fields.transform(content, context);
-      const attributes = fromMessage(fields.attributes, content, context);
+      const message = resolved.transform === undefined ? content : await resolved.transform(content, context);
+      const attributes = fromMessage(resolved.attributes, content, context);
       const groupId =
-        fields.groupId === undefined
+        resolved.groupId === undefined
           ? context.message.groupId
-          : fromMessage(fields.groupId, content, context);
+          : fromMessage(resolved.groupId, content, context);
       const deduplicationId =
-        fields.deduplicationId === undefined
+        resolved.deduplicationId === undefined
           ? isFifo
             ? context.message.id
             : undefined
-          : fromMessage(fields.deduplicationId, content, context);
-      const options: Record<string, unknown> = { ...extraFields(content, context), signal: context.signal };
+          : fromMessage(resolved.deduplicationId, content, context);
+      const options: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(extraFields)) {
+        const field = fromMessage(value as FromMessage<unknown, Content, Metadata>, content, context);
+        if (field !== undefined) options[key] = field;
+      }
+      options.signal = context.signal;
       const logger: Logger | undefined = context.logger;
       if (logger !== undefined) options.logger = logger;
       if (attributes !== undefined) options.attributes = attributes;

@@ -1,13 +1,17 @@
-import type { HandlerContext } from '../core/handler.js';
 import type { MessageMetadata } from '../core/message.js';
 import { checkObject, checkThat } from '../core/validate.js';
 import type {
   FromMessage,
+  PublisherKind,
   PublishHandlerFields,
   PublishingHandler,
   ResolvedPublishHandlerFields,
 } from './publish-handler.js';
-import { createPublishingHandler, fromMessage, resolvePublishHandlerFields } from './publish-handler.js';
+import {
+  createPublishingHandler,
+  resolvePublisherChoice,
+  resolvePublishHandlerFields,
+} from './publish-handler.js';
 import type { SnsMessageFields, SnsPublisherOptions } from './sns-publisher.js';
 import { SnsPublisher } from './sns-publisher.js';
 
@@ -46,29 +50,27 @@ export interface ResolvedSnsPublishHandlerOptions<Content, Metadata>
   readonly subject: FromMessage<string, Content, Metadata> | undefined;
 }
 
-const PUBLISHER_KEYS = [
-  'topic',
-  'client',
-  'region',
-  'endpoint',
-  'credentials',
-  'maxAttempts',
-  'requestTimeoutMs',
-  'encoder',
-  'maxMessageBytes',
-  'retry',
-  'logger',
-  'clock',
-  'random',
-] as const satisfies readonly (keyof SnsPublisherOptions)[];
-
-// Every publisher option is in PUBLISHER_KEYS (this line stops compiling when one is added and not listed).
-const listsEveryPublisherOption: [
-  Exclude<keyof SnsPublisherOptions, (typeof PUBLISHER_KEYS)[number]>,
-] extends [never]
-  ? true
-  : false = true;
-void listsEveryPublisherOption;
+const SNS_PUBLISHER: PublisherKind<SnsPublisher, SnsPublisherOptions> = {
+  type: SnsPublisher,
+  typeName: 'an SnsPublisher',
+  keys: {
+    topic: true,
+    client: true,
+    region: true,
+    endpoint: true,
+    credentials: true,
+    maxAttempts: true,
+    requestTimeoutMs: true,
+    encoder: true,
+    maxMessageBytes: true,
+    retry: true,
+    logger: true,
+    clock: true,
+    random: true,
+  },
+  target: 'topic',
+  targetExpectation: 'a topic ARN or name (or give `publisher`)',
+};
 
 /**
  * Validates the options of {@link snsPublishHandler} and splits off the publisher's. Creates nothing.
@@ -88,26 +90,7 @@ export function resolveSnsPublishHandlerOptions<Content, Metadata>(
     'a non-empty string or a function',
     options.subject,
   );
-  if (options.publisher !== undefined) {
-    checkThat(options.publisher instanceof SnsPublisher, 'publisher', 'an SnsPublisher', options.publisher);
-    const extra = PUBLISHER_KEYS.find((key) => options[key] !== undefined);
-    checkThat(
-      extra === undefined,
-      extra ?? 'publisher',
-      'absent when `publisher` is given (configure your publisher instead)',
-      extra === 'credentials' ? '[credentials]' : extra === undefined ? undefined : options[extra],
-    );
-    return { ...fields, publisher: options.publisher, publisherOptions: undefined, subject: options.subject };
-  }
-  checkThat(options.topic !== undefined, 'topic', 'a topic ARN or name (or give `publisher`)', options.topic);
-  const publisherOptions: Record<string, unknown> = {};
-  for (const key of PUBLISHER_KEYS) if (options[key] !== undefined) publisherOptions[key] = options[key];
-  return {
-    ...fields,
-    publisher: undefined,
-    publisherOptions: publisherOptions as unknown as SnsPublisherOptions,
-    subject: options.subject,
-  };
+  return { ...fields, ...resolvePublisherChoice(options, SNS_PUBLISHER), subject: options.subject };
 }
 
 /** The handler returned by {@link snsPublishHandler}. */
@@ -140,14 +123,9 @@ export function snsPublishHandler<Content = unknown, Metadata = MessageMetadata>
   options: SnsPublishHandlerOptions<Content, Metadata>,
 ): SnsPublishHandler<Content, Metadata> {
   const resolved = resolveSnsPublishHandlerOptions(options);
-  const publisher = resolved.publisher ?? new SnsPublisher(resolved.publisherOptions as SnsPublisherOptions);
-  return createPublishingHandler<Content, Metadata, SnsMessageFields, SnsPublisher>(
-    publisher,
-    resolved.publisher === undefined,
+  return createPublishingHandler<Content, Metadata, SnsMessageFields, SnsPublisher, SnsPublisherOptions>(
     resolved,
-    (content: Content, context: HandlerContext<Metadata>) => {
-      const subject = fromMessage(resolved.subject, content, context);
-      return subject === undefined ? {} : { subject };
-    },
+    SnsPublisher,
+    { subject: resolved.subject },
   );
 }

@@ -1,13 +1,17 @@
-import type { HandlerContext } from '../core/handler.js';
 import type { MessageMetadata } from '../core/message.js';
 import { checkObject, checkThat } from '../core/validate.js';
 import type {
   FromMessage,
+  PublisherKind,
   PublishHandlerFields,
   PublishingHandler,
   ResolvedPublishHandlerFields,
 } from './publish-handler.js';
-import { createPublishingHandler, fromMessage, resolvePublishHandlerFields } from './publish-handler.js';
+import {
+  createPublishingHandler,
+  resolvePublisherChoice,
+  resolvePublishHandlerFields,
+} from './publish-handler.js';
 import type { SqsMessageFields, SqsPublisherOptions } from './sqs-publisher.js';
 import { SqsPublisher } from './sqs-publisher.js';
 
@@ -46,30 +50,28 @@ export interface ResolvedSqsForwardHandlerOptions<Content, Metadata>
   readonly delaySeconds: FromMessage<number, Content, Metadata> | undefined;
 }
 
-const PUBLISHER_KEYS = [
-  'queue',
-  'client',
-  'region',
-  'endpoint',
-  'credentials',
-  'maxAttempts',
-  'requestTimeoutMs',
-  'queueOwnerAccountId',
-  'encoder',
-  'maxMessageBytes',
-  'retry',
-  'logger',
-  'clock',
-  'random',
-] as const satisfies readonly (keyof SqsPublisherOptions)[];
-
-// Every publisher option is in PUBLISHER_KEYS (this line stops compiling when one is added and not listed).
-const listsEveryPublisherOption: [
-  Exclude<keyof SqsPublisherOptions, (typeof PUBLISHER_KEYS)[number]>,
-] extends [never]
-  ? true
-  : false = true;
-void listsEveryPublisherOption;
+const SQS_PUBLISHER: PublisherKind<SqsPublisher, SqsPublisherOptions> = {
+  type: SqsPublisher,
+  typeName: 'an SqsPublisher',
+  keys: {
+    queue: true,
+    client: true,
+    region: true,
+    endpoint: true,
+    credentials: true,
+    maxAttempts: true,
+    requestTimeoutMs: true,
+    queueOwnerAccountId: true,
+    encoder: true,
+    maxMessageBytes: true,
+    retry: true,
+    logger: true,
+    clock: true,
+    random: true,
+  },
+  target: 'queue',
+  targetExpectation: 'a queue name, URL or ARN (or give `publisher`)',
+};
 
 /**
  * Validates the options of {@link sqsForwardHandler} and splits off the publisher's. Creates nothing.
@@ -89,34 +91,9 @@ export function resolveSqsForwardHandlerOptions<Content, Metadata>(
     'an integer between 0 and 900, or a function',
     options.delaySeconds,
   );
-  if (options.publisher !== undefined) {
-    checkThat(options.publisher instanceof SqsPublisher, 'publisher', 'an SqsPublisher', options.publisher);
-    const extra = PUBLISHER_KEYS.find((key) => options[key] !== undefined);
-    checkThat(
-      extra === undefined,
-      extra ?? 'publisher',
-      'absent when `publisher` is given (configure your publisher instead)',
-      extra === 'credentials' ? '[credentials]' : extra === undefined ? undefined : options[extra],
-    );
-    return {
-      ...fields,
-      publisher: options.publisher,
-      publisherOptions: undefined,
-      delaySeconds: options.delaySeconds,
-    };
-  }
-  checkThat(
-    options.queue !== undefined,
-    'queue',
-    'a queue name, URL or ARN (or give `publisher`)',
-    options.queue,
-  );
-  const publisherOptions: Record<string, unknown> = {};
-  for (const key of PUBLISHER_KEYS) if (options[key] !== undefined) publisherOptions[key] = options[key];
   return {
     ...fields,
-    publisher: undefined,
-    publisherOptions: publisherOptions as unknown as SqsPublisherOptions,
+    ...resolvePublisherChoice(options, SQS_PUBLISHER),
     delaySeconds: options.delaySeconds,
   };
 }
@@ -151,14 +128,9 @@ export function sqsForwardHandler<Content = unknown, Metadata = MessageMetadata>
   options: SqsForwardHandlerOptions<Content, Metadata>,
 ): SqsForwardHandler<Content, Metadata> {
   const resolved = resolveSqsForwardHandlerOptions(options);
-  const publisher = resolved.publisher ?? new SqsPublisher(resolved.publisherOptions as SqsPublisherOptions);
-  return createPublishingHandler<Content, Metadata, SqsMessageFields, SqsPublisher>(
-    publisher,
-    resolved.publisher === undefined,
+  return createPublishingHandler<Content, Metadata, SqsMessageFields, SqsPublisher, SqsPublisherOptions>(
     resolved,
-    (content: Content, context: HandlerContext<Metadata>) => {
-      const delaySeconds = fromMessage(resolved.delaySeconds, content, context);
-      return delaySeconds === undefined ? {} : { delaySeconds };
-    },
+    SqsPublisher,
+    { delaySeconds: resolved.delaySeconds },
   );
 }
