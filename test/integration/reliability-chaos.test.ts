@@ -2,6 +2,7 @@
 // SIGKILL and restart, one short blackhole, failing, hanging and poison handlers. The full run
 // (10,000 messages, three kills, 10-20 s cuts) is `npm run reliability`.
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -49,6 +50,8 @@ describe('chaos run (CI size)', () => {
     assert.equal(result.unexpectedExits, 0, summary);
     assert.equal(result.finalExit.code, 0, summary);
     assert.ok((figures.attempts.throw ?? 0) > 0 && (figures.attempts.hang ?? 0) > 0, summary);
+    // Kept when the test fails, for the post-mortem.
+    rmSync(result.ledgerPath, { force: true });
   });
 
   it('reports deletes without a successful handling when the service deletes failed messages (negative control)', async () => {
