@@ -144,6 +144,15 @@ export function resolveRunServiceOptions(options: RunServiceOptions = {}): Resol
  */
 export function runService(manager: Manager, options: RunServiceOptions = {}): Promise<number> {
   const resolved = resolveRunServiceOptions(options);
+  checkThat(
+    typeof manager === 'object' &&
+      manager !== null &&
+      typeof (manager as Partial<Manager>).run === 'function' &&
+      typeof (manager as Partial<Manager>).stop === 'function',
+    'manager',
+    'a Manager',
+    manager,
+  );
   const logger = resolved.logger ?? manager.options.logger;
   const { signals, signalSource } = resolved;
 

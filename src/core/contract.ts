@@ -58,6 +58,10 @@ export class ContractProcessor {
       { err: error, messageId: delivery.message.id, receiveCount: delivery.receiveCount },
       delivery.isTranslated ? 'handler failed' : 'message could not be translated',
     );
+    if (isTranslationError(error) && error.issues.length > 0) {
+      // The validators' own words may quote the body: debug only.
+      this.#logger.debug({ messageId: delivery.message.id, issues: error.issues }, 'schema issues');
+    }
     this.#events.emit('messageFailed', { route: this.#route.name, message: delivery.message, error });
     let result: HandlerResult | PromiseLike<HandlerResult>;
     try {

@@ -90,8 +90,11 @@ export interface SchemaIssue {
  * the error handler says so.
  */
 export class TranslationError extends LoaferError {
-  /** Schema issues, when `code` is `LOAFER_ERR_TRANSLATION_SCHEMA_FAILED`; otherwise empty. */
-  readonly issues: readonly SchemaIssue[];
+  /**
+   * Schema issues, when `code` is `LOAFER_ERR_TRANSLATION_SCHEMA_FAILED`; otherwise empty. In the
+   * validator's words, which may quote message content: not enumerable, so that it stays out of logs.
+   */
+  declare readonly issues: readonly SchemaIssue[];
 
   /**
    * @param code - which translation problem this is.
@@ -104,7 +107,9 @@ export class TranslationError extends LoaferError {
     options?: LoaferErrorOptions & { readonly issues?: readonly SchemaIssue[] },
   ) {
     super(code, message, options);
-    this.issues = options?.issues ?? [];
+    // Not enumerable: validators may quote message content in their issues, and error serializers
+    // (pino's among them) copy enumerable fields into log records.
+    Object.defineProperty(this, 'issues', { value: options?.issues ?? [], enumerable: false });
   }
 }
 

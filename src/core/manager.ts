@@ -10,7 +10,7 @@ import type { Provider } from './provider.js';
 import type { Route } from './route.js';
 import type { RouteHealth } from './route-runner.js';
 import { RouteRunner } from './route-runner.js';
-import { checkFunction, checkInteger, checkObject, checkThat } from './validate.js';
+import { checkClock, checkFunction, checkInteger, checkObject, checkThat } from './validate.js';
 
 /** Options of a {@link Manager}. */
 export interface ManagerOptions {
@@ -118,7 +118,7 @@ export function resolveManagerOptions(options: ManagerOptions): ResolvedManagerO
       min: 0,
     }),
     logger,
-    clock: options.clock ?? systemClock,
+    clock: checkClock('clock', options.clock, systemClock),
     random: checkFunction('random', options.random, Math.random),
   };
 }

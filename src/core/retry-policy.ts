@@ -1,5 +1,5 @@
 import { MAX_VISIBILITY_SECONDS } from './retry.js';
-import { checkFunction, checkNumber, checkObject, checkThat } from './validate.js';
+import { checkBoolean, checkFunction, checkNumber, checkObject, checkThat } from './validate.js';
 
 /**
  * A retry policy: given how many times a failed message has been delivered, says in how many seconds
@@ -58,7 +58,7 @@ export function exponentialRetry(options: ExponentialRetryOptions = {}): RetryPo
     min: 0,
     max: MAX_VISIBILITY_SECONDS,
   });
-  const isJittered = options.isJittered ?? true;
+  const isJittered = checkBoolean('isJittered', options.isJittered, true);
   const random = checkFunction('random', options.random, Math.random);
   return {
     delaySeconds(receiveCount) {

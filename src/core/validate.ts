@@ -157,3 +157,24 @@ export function checkObject(option: string, value: unknown): asserts value is ob
 export function checkThat(condition: boolean, option: string, expected: string, value: unknown): void {
   if (!condition) fail(option, expected, value);
 }
+
+/**
+ * Returns `value` when it has a clock's methods (`now`, `setTimer`, `sleep`), or `fallback` when
+ * undefined.
+ *
+ * @throws {ConfigurationError} naming `option` and the bad value.
+ */
+export function checkClock<T>(option: string, value: unknown, fallback: T): T {
+  if (value === undefined) return fallback;
+  const clock = value as { now?: unknown; setTimer?: unknown; sleep?: unknown } | null;
+  if (
+    typeof clock !== 'object' ||
+    clock === null ||
+    typeof clock.now !== 'function' ||
+    typeof clock.setTimer !== 'function' ||
+    typeof clock.sleep !== 'function'
+  ) {
+    fail(option, 'a clock (an object with now(), setTimer() and sleep())', value);
+  }
+  return value as T;
+}

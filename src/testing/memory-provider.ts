@@ -10,7 +10,14 @@ import type {
   ProviderInfo,
   ReleaseOptions,
 } from '../core/provider.js';
-import { checkBoolean, checkInteger, checkObject, checkString, checkThat } from '../core/validate.js';
+import {
+  checkBoolean,
+  checkClock,
+  checkInteger,
+  checkObject,
+  checkString,
+  checkThat,
+} from '../core/validate.js';
 import type { StoredMessage } from './memory-store.js';
 import { MessageStore } from './memory-store.js';
 
@@ -192,7 +199,7 @@ export class MemoryProvider implements Provider<MemoryReceipt> {
     );
     this.#deadLetterQueue = options.deadLetterQueue;
     this.#isFifo = checkBoolean('isFifo', options.isFifo, false);
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = checkClock('clock', options.clock, systemClock);
     this.description = `memory queue ${this.#name}`;
   }
 

@@ -14,14 +14,21 @@ function toIssue(issue: StandardSchemaV1.Issue): SchemaIssue {
   return { message: issue.message, path };
 }
 
+/**
+ * Names where the content is wrong, without the validators' own words: some of them (valibot,
+ * arktype) quote the received value, and a translation error is logged above debug, where message
+ * bodies must not appear. The full issues stay on the error's `issues`.
+ */
 function formatIssues(issues: readonly SchemaIssue[]): string {
-  const listed = issues
-    .slice(0, MAX_LISTED_ISSUES)
-    .map((issue) =>
-      issue.path.length === 0 ? issue.message : `${issue.path.map(String).join('.')}: ${issue.message}`,
-    );
-  const more = issues.length > MAX_LISTED_ISSUES ? `; and ${issues.length - MAX_LISTED_ISSUES} more` : '';
-  return `${listed.join('; ')}${more}`;
+  const places = [
+    ...new Set(
+      issues.map((issue) => (issue.path.length === 0 ? '(root)' : issue.path.map(String).join('.'))),
+    ),
+  ];
+  const listed = places.slice(0, MAX_LISTED_ISSUES).map((place) => `\`${place}\``);
+  const more = places.length > MAX_LISTED_ISSUES ? ` and ${places.length - MAX_LISTED_ISSUES} more` : '';
+  const count = issues.length === 1 ? '1 issue' : `${issues.length} issues`;
+  return `${count} at ${listed.join(', ')}${more}`;
 }
 
 /** Whether `value` implements Standard Schema v1. */
@@ -59,7 +66,7 @@ export function withSchema<Schema extends StandardSchemaV1, Metadata>(
         const issues = outcome.issues.map(toIssue);
         throw new TranslationError(
           'LOAFER_ERR_TRANSLATION_SCHEMA_FAILED',
-          `content does not match the route's schema: ${formatIssues(issues)}`,
+          `content does not match the route's schema: ${formatIssues(issues)} (see error.issues)`,
           { issues },
         );
       }

@@ -2,6 +2,7 @@ import { TranslationError } from '../core/errors.js';
 import type { InboundMessage, MessageMetadata } from '../core/message.js';
 import { baseMetadata } from '../core/message.js';
 import type { SyncMessageTranslator, TranslatedMessage } from '../core/translator.js';
+import { checkBoolean, checkObject } from '../core/validate.js';
 
 /** Options of {@link stringTranslator}. */
 export interface StringTranslatorOptions {
@@ -24,7 +25,8 @@ export interface StringTranslatorOptions {
 export function stringTranslator(
   options: StringTranslatorOptions = {},
 ): SyncMessageTranslator<string, MessageMetadata> {
-  const isEmptyRejected = options.isEmptyRejected ?? false;
+  checkObject('options', options);
+  const isEmptyRejected = checkBoolean('isEmptyRejected', options.isEmptyRejected, false);
   return {
     translate(message: InboundMessage): TranslatedMessage<string, MessageMetadata> {
       if (isEmptyRejected && message.body.length === 0) {

@@ -195,7 +195,10 @@ describe('withSchema()', () => {
 
       assert.deepEqual(ok.content, { id: 'a', count: 1 });
       assert.equal(error.code, 'LOAFER_ERR_TRANSLATION_SCHEMA_FAILED');
-      assert.match(error.message, /^content does not match the route's schema: /);
+      assert.match(
+        error.message,
+        /^content does not match the route's schema: 2 issues at `(id|count)`, `(id|count)` \(see error.issues\)$/,
+      );
       assert.deepEqual(error.issues.map((issue) => issue.path.join('.')).sort(), ['count', 'id']);
     });
   }

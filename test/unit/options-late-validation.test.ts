@@ -1,7 +1,5 @@
-// REPRODUCER (open findings, not part of `npm test`; run with
-//   node scripts/run-tests.mjs test/reliability/reproducers
-// ): options that are accepted at construction although invalid. Each one should throw a
-// ConfigurationError naming the option and the value, as the rest do (test/unit/fuzz-options.test.ts).
+// Options that were once accepted although invalid (found by the reliability suite's option fuzzing):
+// each must throw a ConfigurationError naming the option, as the rest do (test/unit/fuzz-options.test.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
@@ -32,7 +30,7 @@ function assertRejected(call: () => unknown, option: string): void {
   });
 }
 
-describe('REPRODUCER: options accepted although invalid', () => {
+describe('options that were accepted although invalid', () => {
   it('Manager: `clock` that is not a clock (fails later, inside run())', () => {
     assertRejected(() => new Manager({ routes: [route()], clock: 'now' as never }), 'clock');
   });
