@@ -1,8 +1,6 @@
 // How the SQS provider talks to SQS: the six actions it uses, with the AWS SDK's input and output
 // shapes, behind one small interface. Two implementations: the SDK's own client (`SdkTransport`, here)
 // and the lean AWS JSON 1.0 transport (`LeanTransport`, lean-transport.ts).
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import type {
   ChangeMessageVisibilityBatchRequest,
   ChangeMessageVisibilityBatchResult,
@@ -66,9 +64,10 @@ export interface SqsTransport {
  * behind 20-second polls. The route bounds the number of requests in flight; the agents need not.
  */
 export function sdkRequestHandlerOptions(): NonNullable<SQSClientConfig['requestHandler']> {
+  // Agent options rather than agents: the SDK's handler creates them (keep-alive) and owns them.
   return {
-    httpAgent: new HttpAgent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY }),
-    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY }),
+    httpAgent: { keepAlive: true, maxSockets: Number.POSITIVE_INFINITY },
+    httpsAgent: { keepAlive: true, maxSockets: Number.POSITIVE_INFINITY },
   };
 }
 
