@@ -31,3 +31,4 @@ export type {
   SnsPublishOptions,
 } from './handlers/sns-publisher.js';
 export { resolveSnsPublisherOptions, SNS_MAX_MESSAGE_BYTES, SnsPublisher } from './handlers/sns-publisher.js';
+export { AwsErrorSummary } from './providers/aws/errors.js';

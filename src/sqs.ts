@@ -36,6 +36,7 @@ export {
   SqsPublisher,
   sqsForwardHandler,
 } from './handlers/sqs-publishing.js';
+export { AwsErrorSummary } from './providers/aws/errors.js';
 export {
   isAccessDeniedError,
   isCredentialsError,

@@ -4,7 +4,13 @@ import type { Clock } from '../core/clock.js';
 import { backoffDelayMs } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { checkInteger, checkObject, checkThat } from '../core/validate.js';
-import { awsErrorCode, errorMessage, isRetryableAwsError, isRetryableEntryFailure } from './aws-errors.js';
+import {
+  awsErrorCode,
+  errorMessage,
+  isRetryableAwsError,
+  isRetryableEntryFailure,
+  summarizeAwsError,
+} from '../providers/aws/errors.js';
 import type { PublishErrorCode, PublishFailure, PublishResult } from './publish-error.js';
 import { PublishError, summarizeFailures } from './publish-error.js';
 import type { PreparedEntry } from './publish-message.js';
@@ -231,7 +237,8 @@ export class PublishEngine {
       throw new PublishError(code, summarizeFailures(failures, total, description), {
         failures,
         successes,
-        cause: fatal?.cause,
+        // A summary, never the SDK's exception: that one holds the signed request's headers.
+        cause: fatal?.cause === undefined ? undefined : summarizeAwsError(fatal.cause),
       });
     }
     (call.logger ?? this.#options.logger).debug({ target: description, count: total }, 'messages published');
@@ -313,7 +320,11 @@ export class PublishEngine {
         }));
       for (const failed of [...reported, ...unreported]) {
         const entry = byId.get(failed.id) as PreparedEntry;
-        if (isRetryableEntryFailure(failed) && attempt < retry.maxAttempts && !isAborted(signal)) {
+        if (
+          isRetryableEntryFailure(failed.code, failed.isSenderFault) &&
+          attempt < retry.maxAttempts &&
+          !isAborted(signal)
+        ) {
           retryable.push(entry);
           codes.add(failed.code);
         } else {

@@ -2,6 +2,7 @@
 // PublishEngine and its transport, the target's address (queue URL, topic ARN) found once and
 // cached, publish/publishBatch/stop. Each publisher brings its AWS commands as a PublisherWire.
 import { checkThat } from '../core/validate.js';
+import { summarizeAwsError } from '../providers/aws/errors.js';
 import type { BatchOutcome, PublishCallOptions, SentEntry } from './publish-engine.js';
 import { PublishEngine, TargetNotFound } from './publish-engine.js';
 import type { PublishResult } from './publish-error.js';
@@ -136,7 +137,7 @@ export class PublisherCore<Message, Client extends { destroy(): void }> {
       if (error instanceof TargetNotFound) {
         throw new PublishError('LOAFER_ERR_PUBLISH_TARGET_NOT_FOUND', error.message, {
           failures: [],
-          cause: error.cause,
+          cause: error.cause === undefined ? undefined : summarizeAwsError(error.cause),
         });
       }
       throw error;

@@ -3,7 +3,7 @@ import { ListTopicsCommand, PublishBatchCommand, PublishCommand, SNSClient } fro
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { checkObject, checkString, checkThat } from '../core/validate.js';
-import { awsErrorCode } from './aws-errors.js';
+import { awsErrorCode } from '../providers/aws/errors.js';
 import type {
   PublishCallOptions,
   PublishRetryOptions,

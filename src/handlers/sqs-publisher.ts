@@ -8,7 +8,7 @@ import {
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { checkObject, checkString, checkThat } from '../core/validate.js';
-import { isQueueNotFoundError } from './aws-errors.js';
+import { isQueueNotFoundError } from '../providers/aws/errors.js';
 import type {
   PublishCallOptions,
   PublishRetryOptions,

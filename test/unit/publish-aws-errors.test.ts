@@ -5,7 +5,7 @@ import {
   isQueueNotFoundError,
   isRetryableAwsError,
   isRetryableEntryFailure,
-} from '../../src/handlers/aws-errors.js';
+} from '../../src/providers/aws/errors.js';
 import { awsError } from './publish-fakes.js';
 
 describe('isRetryableAwsError()', () => {
@@ -39,15 +39,15 @@ describe('isRetryableAwsError()', () => {
 
 describe('isRetryableEntryFailure()', () => {
   it('retries what AWS does not blame on the sender', () => {
-    assert.equal(isRetryableEntryFailure({ code: 'InternalError', isSenderFault: false }), true);
+    assert.equal(isRetryableEntryFailure('InternalError', false), true);
   });
 
   it('retries throttling even when blamed on the sender', () => {
-    assert.equal(isRetryableEntryFailure({ code: 'KmsThrottled', isSenderFault: true }), true);
+    assert.equal(isRetryableEntryFailure('KmsThrottled', true), true);
   });
 
   it('does not retry a bad message', () => {
-    assert.equal(isRetryableEntryFailure({ code: 'InvalidParameterValue', isSenderFault: true }), false);
+    assert.equal(isRetryableEntryFailure('InvalidParameterValue', true), false);
   });
 });
 

@@ -14,6 +14,7 @@ import {
   isTransientError,
   toProviderError,
 } from 'loafer/sqs';
+import { AwsErrorSummary } from '../../src/providers/aws/errors.js';
 
 function serviceError(
   name: string,
@@ -41,7 +42,10 @@ describe('toProviderError()', () => {
     assert.ok(error instanceof ProviderError);
     assert.equal(error.code, 'LOAFER_ERR_PROVIDER_QUEUE_NOT_FOUND');
     assert.equal(error.isRetryable, false);
-    assert.equal(error.cause, cause);
+    assert.ok(error.cause instanceof AwsErrorSummary);
+    assert.equal(error.cause.name, 'QueueDoesNotExist');
+    assert.equal(error.cause.message, 'The specified queue does not exist.');
+    assert.equal('$response' in error.cause, false);
     assert.equal(
       error.message,
       'receive from queue orders failed: QueueDoesNotExist: The specified queue does not exist.',

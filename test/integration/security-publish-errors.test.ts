@@ -1,20 +1,14 @@
-// REPRODUCER (open finding, not part of `npm test`; run with
-//   node scripts/run-tests.mjs test/reliability/reproducers
-// ): a PublishError (SqsPublisher, SnsPublisher, and the forward/publish handlers, which rethrow it)
-// keeps the AWS SDK's ServiceException as its `cause`, and that exception keeps the raw HTTP exchange in
-// `$response.body.req`: the signed request's headers, `authorization: ... Credential=<access key id>/...`
-// and `x-amz-security-token: <session token>`. pino's default error serializer does not descend that
-// far (the service's JSON logs are clean: test/integration/reliability-security-logs.test.ts), but a
-// logger or an error reporter that serializes errors' properties deeply sends the session token along.
-// The SQS provider's own errors do not carry it. A fix could wrap the SDK error in a cause that keeps
-// its name, message, code and $metadata only.
+// A PublishError once kept the AWS SDK's exception as its `cause`, and that exception keeps the raw
+// HTTP exchange (`$response`): the signed request's headers, with the access key id and the session
+// token. Publish and provider errors now wrap a summary of the SDK error instead; a logger or error
+// reporter that walks an error's fields deeply finds no credential.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SnsPublisher } from 'loafer/sns';
 import { SqsPublisher } from 'loafer/sqs';
-import type { LocalAws } from '../../support/fauxqs.js';
-import { startLocalAws, TEST_REGION } from '../../support/fauxqs.js';
-import { stringsIn } from '../log-search.js';
+import { stringsIn } from '../reliability/log-search.js';
+import type { LocalAws } from '../support/fauxqs.js';
+import { startLocalAws, TEST_REGION } from '../support/fauxqs.js';
 
 const CREDENTIALS = {
   accessKeyId: 'AKIAMARKER0REPRO00001',
@@ -48,7 +42,7 @@ function credentialsIn(error: unknown): string[] {
   );
 }
 
-describe('REPRODUCER: publish errors carry the signed request', () => {
+describe('publish errors and credentials', () => {
   it('SqsPublisher to a missing queue', async () => {
     const publisher = new SqsPublisher({
       queue: 'repro-missing-queue',
