@@ -39,6 +39,13 @@ export class Capacity {
     return taken;
   }
 
+  /** Takes exactly `count` permits if they are free and nobody waits; returns whether it did. */
+  tryAcquireAll(count: number): boolean {
+    if (this.#waiters.size > 0 || this.#available < count) return false;
+    this.#available -= count;
+    return true;
+  }
+
   /**
    * Waits for `count` permits (1 by default; at most the limit), taken all together. Resolves `true`
    * when taken, `false` when `signal` aborted first (no permit is held then).

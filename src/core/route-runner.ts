@@ -398,6 +398,11 @@ export class RouteRunner {
       this.#capacity.release(1);
       return false;
     }
+    if (this.#capacity.tryAcquireAll(count)) {
+      // The usual case under load: no controller, no timer.
+      if (global.tryAcquireAll(count)) return true;
+      this.#capacity.release(count);
+    }
     const attempt = new AbortController();
     const onAbort = (): void => attempt.abort();
     signal.addEventListener('abort', onAbort, { once: true });

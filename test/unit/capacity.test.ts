@@ -90,4 +90,15 @@ describe('Capacity', () => {
     assert.equal(await big, false);
     assert.equal(await small, true);
   });
+
+  it('takes all of a request at once, or nothing, with tryAcquireAll', async () => {
+    const capacity = new Capacity(5);
+
+    const first = capacity.tryAcquireAll(3);
+    const second = capacity.tryAcquireAll(3);
+
+    assert.equal(first, true);
+    assert.equal(second, false);
+    assert.equal(capacity.available, 2);
+  });
 });
