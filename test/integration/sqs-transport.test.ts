@@ -8,13 +8,15 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import type { Message } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { InboundMessage } from 'loafer';
-import { ProviderError } from 'loafer';
+import { ProviderError, systemClock } from 'loafer';
 import type { SqsProviderOptions } from 'loafer/sqs';
 import { SqsProvider } from 'loafer/sqs';
 import { MemoryLogger } from 'loafer/testing';
+import { LeanTransport } from '../../src/providers/sqs/lean-transport.js';
 import { TRANSPORTS } from './sqs-fixtures.js';
 
 /** One request the server received. */
@@ -373,3 +375,42 @@ for (const transport of TRANSPORTS) {
     });
   });
 }
+
+describe('LeanTransport (scripted server)', () => {
+  it('lets a client’s signer that is not the SDK’s SigV4 signer sign each request itself', async () => {
+    const server = await scriptedServer(ok);
+    const credentials = {
+      accessKeyId: 'AKIDEXAMPLE',
+      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+      sessionToken: 'session-token',
+    };
+    const inner = new SignatureV4({ credentials, region: 'eu-west-1', service: 'sqs', sha256: Sha256 });
+    let signed = 0;
+    const client = new SQSClient({
+      region: 'eu-west-1',
+      endpoint: server.endpoint,
+      credentials,
+      signer: {
+        sign: (request, options) => {
+          signed += 1;
+          return inner.sign(request, options);
+        },
+      },
+    });
+    const transport = new LeanTransport({ client, maxAttempts: 1, clock: systemClock, random: Math.random });
+
+    const output = await transport.receiveMessage(
+      { QueueUrl: `${server.endpoint}${QUEUE_URL_PATH}`, MaxNumberOfMessages: 10 },
+      new AbortController().signal,
+    );
+    await transport.destroy();
+    client.destroy();
+    await server.close();
+
+    assert.deepEqual(output, {});
+    assert.equal(signed, 1);
+    const [exchange] = server.exchanges as [Exchange];
+    assert.equal(exchange.headers['x-amz-security-token'], 'session-token');
+    assert.ok(await verifiesAsSigV4(exchange, credentials));
+  });
+});

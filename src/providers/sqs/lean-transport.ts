@@ -33,6 +33,8 @@ import {
   TARGETS,
   toServiceError,
 } from './json-protocol.js';
+import type { SigningCredentials } from './signer.js';
+import { JsonRequestSigner, sdkSignerSettings } from './signer.js';
 import type { SqsTransport } from './transport.js';
 
 /** The resolved configuration of an `SQSClient`: where its region, endpoint and signer come from. */
@@ -111,6 +113,14 @@ export async function resolveSqsEndpoint(config: SqsClientConfig): Promise<Resol
 /** Everything a request needs, resolved once. */
 interface Connection {
   readonly pool: Pool;
+  /**
+   * Signs requests as the SDK's signer would, and the credentials' provider (the SDK's, memoized and
+   * refreshed before expiry) it signs with; undefined when the client's signer is not the SDK's own
+   * SigV4 signer, which then signs each request itself.
+   */
+  readonly fastSigner:
+    | { readonly signer: JsonRequestSigner; readonly credentials: () => Promise<SigningCredentials> }
+    | undefined;
   readonly signer: RequestSigner;
   readonly protocol: string;
   readonly hostname: string;
@@ -226,6 +236,8 @@ export class LeanTransport implements SqsTransport {
   readonly #clock: Clock;
   readonly #random: () => number;
   #connection: Promise<Connection> | undefined;
+  /** The connection once resolved: requests then skip awaiting it. */
+  #ready: Connection | undefined;
   #pool: Pool | undefined;
   #clockOffsetMs: number;
   #isDestroyed = false;
@@ -301,37 +313,60 @@ export class LeanTransport implements SqsTransport {
   }
 
   async #send<Output>(action: SqsAction, body: string, signal: AbortSignal): Promise<Output> {
-    const connection = await this.#connect();
-    const request = new HttpRequest({
-      protocol: connection.protocol,
-      hostname: connection.hostname,
-      ...(connection.port === undefined ? {} : { port: connection.port }),
-      method: 'POST',
-      path: connection.path,
-      headers: { ...connection.headers, 'x-amz-target': TARGETS[action] },
-      body,
-    });
-    const signed = await connection.signer.sign(request, {
-      signingDate: new Date(Date.now() + (connection.isSkewCorrected ? this.#clockOffsetMs : 0)),
-    });
-    const { status, headers, text } = await new Promise<Response>((resolve, reject) => {
+    const connection = this.#ready ?? (await this.#connect());
+    const signingTimeMs = Date.now() + (connection.isSkewCorrected ? this.#clockOffsetMs : 0);
+    let headers: string[] | Record<string, string>;
+    let payload: Buffer | string;
+    const fast = connection.fastSigner;
+    if (fast !== undefined) {
+      const credentials = await fast.credentials();
+      if (
+        typeof credentials !== 'object' ||
+        typeof credentials.accessKeyId !== 'string' ||
+        typeof credentials.secretAccessKey !== 'string'
+      ) {
+        // What the SDK's signer throws.
+        throw new Error('Resolved credential object is not valid');
+      }
+      // Encoded once: hashed for the signature and sent as it is.
+      payload = Buffer.from(body, 'utf8');
+      headers = fast.signer.sign(credentials, TARGETS[action], payload, signingTimeMs);
+    } else {
+      const request = new HttpRequest({
+        protocol: connection.protocol,
+        hostname: connection.hostname,
+        ...(connection.port === undefined ? {} : { port: connection.port }),
+        method: 'POST',
+        path: connection.path,
+        headers: { ...connection.headers, 'x-amz-target': TARGETS[action] },
+        body,
+      });
+      const signed = await connection.signer.sign(request, { signingDate: new Date(signingTimeMs) });
+      headers = signed.headers;
+      payload = body;
+    }
+    const {
+      status,
+      headers: responseHeaders,
+      text,
+    } = await new Promise<Response>((resolve, reject) => {
       if (signal.aborted) {
         reject(signal.reason);
         return;
       }
       connection.pool.dispatch(
-        { path: connection.path, method: 'POST', headers: signed.headers, body },
+        { path: connection.path, method: 'POST', headers, body: payload },
         new ResponseReader(signal, resolve, reject),
       );
     });
     if (status >= 200 && status < 300) return decodeResponse<Output>(action, status, text);
-    if (connection.isSkewCorrected) this.#correctClockSkew(headers);
+    if (connection.isSkewCorrected) this.#correctClockSkew(responseHeaders);
     throw toServiceError(
       {
         status,
-        queryError: headerText(headers, 'x-amzn-query-error'),
-        errorType: headerText(headers, 'x-amzn-errortype'),
-        requestId: headerText(headers, 'x-amzn-requestid'),
+        queryError: headerText(responseHeaders, 'x-amzn-query-error'),
+        errorType: headerText(responseHeaders, 'x-amzn-errortype'),
+        requestId: headerText(responseHeaders, 'x-amzn-requestid'),
       },
       text,
     );
@@ -357,9 +392,14 @@ export class LeanTransport implements SqsTransport {
     if (this.#connection === undefined) {
       const connecting = this.#open();
       this.#connection = connecting;
-      connecting.catch(() => {
-        if (this.#connection === connecting) this.#connection = undefined;
-      });
+      connecting.then(
+        (connection) => {
+          if (this.#connection === connecting) this.#ready = connection;
+        },
+        () => {
+          if (this.#connection === connecting) this.#connection = undefined;
+        },
+      );
     }
     return this.#connection;
   }
@@ -369,24 +409,40 @@ export class LeanTransport implements SqsTransport {
     const endpoint = await resolveSqsEndpoint(config);
     const signer = await config.signer(endpoint.authScheme);
     const isSkewCorrected = (await config.disableClockSkewCorrection?.()) !== true;
-    if (this.#isDestroyed) throw new Error('the SQS transport is destroyed');
     const { url } = endpoint;
     const path = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
+    const headers = {
+      ...endpoint.headers,
+      host: url.host,
+      'content-type': JSON_CONTENT_TYPE,
+      // Ask for the query protocol's error codes in `x-amzn-query-error`, as the SDK does.
+      'x-amzn-query-mode': 'true',
+    };
+    let fastSigner: Connection['fastSigner'];
+    const settings = sdkSignerSettings(signer);
+    if (settings !== undefined) {
+      fastSigner = {
+        signer: new JsonRequestSigner({
+          region: await settings.region(),
+          service: settings.service,
+          path,
+          headers,
+          applyChecksum: settings.applyChecksum,
+        }),
+        credentials: settings.credentials,
+      };
+    }
+    if (this.#isDestroyed) throw new Error('the SQS transport is destroyed');
     this.#pool = new Pool(url.origin, { connections: null });
     return {
       pool: this.#pool,
+      fastSigner,
       signer,
       protocol: url.protocol,
       hostname: url.hostname,
       port: url.port === '' ? undefined : Number(url.port),
       path,
-      headers: {
-        ...endpoint.headers,
-        host: url.host,
-        'content-type': JSON_CONTENT_TYPE,
-        // Ask for the query protocol's error codes in `x-amzn-query-error`, as the SDK does.
-        'x-amzn-query-mode': 'true',
-      },
+      headers,
       isSkewCorrected,
     };
   }
