@@ -191,7 +191,7 @@ describe('JsonRequestSigner', () => {
       const hostname = pick(random, ['sqs.eu-west-1.amazonaws.com', '127.0.0.1', 'localhost']);
       const host = port === undefined ? hostname : `${hostname}:${port}`;
       const shape: Shape = {
-        region: pick(random, ['eu-west-1', 'us-east-1', 'cn-north-1']),
+        region: pick(random, ['eu-west-1', 'us-east-1', 'cn-north-1', 'région-1']),
         service: pick(random, ['sqs', 'sqs-fips']),
         hostname,
         ...(port === undefined ? {} : { port }),
