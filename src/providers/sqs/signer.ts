@@ -37,8 +37,6 @@ export interface JsonRequestSignerOptions {
 }
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
-/** SHA-256's block size: HMAC pads its key to it. */
-const HASH_BLOCK_BYTES = 64;
 const TARGET_HEADER = 'x-amz-target';
 const DATE_HEADER = 'x-amz-date';
 const TOKEN_HEADER = 'x-amz-security-token';
@@ -127,17 +125,8 @@ export class JsonRequestSigner {
   #scope = '';
   /** `AWS4-HMAC-SHA256\n<long date>\n<scope>\n`: the string to sign before the request's hash. */
   #stringToSignPrefix = '';
-  /**
-   * HMAC-SHA-256 with the signing key of `#keySecret` on `#keyDate`, as two one-shot SHA-256 hashes
-   * (cheaper than a `createHmac` per request): `#inner` is the key XOR ipad followed by room for the
-   * string to sign, `#outer` the key XOR opad followed by room for the inner digest.
-   */
-  #inner: Buffer | undefined;
-  #outer: Buffer = Buffer.alloc(HASH_BLOCK_BYTES + 32);
-  /** The signing key itself, for a string to sign that is not ASCII (a region or service that is not). */
+  /** The signing key of `#keySecret` on `#keyDate`. */
   #key: Buffer | undefined;
-  /** Whether region and service are ASCII, so that the string to sign is: one byte per character. */
-  readonly #isAscii: boolean;
   #keySecret = '';
   #keyDate = '';
   /** The last session token, and its canonical value. */
@@ -148,8 +137,6 @@ export class JsonRequestSigner {
   constructor(options: JsonRequestSignerOptions) {
     this.#region = options.region;
     this.#service = options.service;
-    const scopeText = options.region + options.service;
-    this.#isAscii = Buffer.byteLength(scopeText, 'utf8') === scopeText.length;
     this.#templates = [buildTemplate(options, false), buildTemplate(options, true)];
   }
 
@@ -179,10 +166,9 @@ export class JsonRequestSigner {
     for (let index = 0; index < slots.length; index++) {
       canonical += (values[slots[index] as Slot] as string) + (parts[index + 1] as string);
     }
-    const signature = this.#hmac(
-      credentials.secretAccessKey,
-      this.#stringToSignPrefix + hash('sha256', canonical, 'hex'),
-    );
+    const signature = createHmac('sha256', this.#signingKey(credentials.secretAccessKey))
+      .update(this.#stringToSignPrefix + hash('sha256', canonical, 'hex'))
+      .digest('hex');
     const authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${this.#scope}, SignedHeaders=${template.signedHeaders}, Signature=${signature}`;
     const layout = template.headers;
     const headers = new Array<string>(layout.length + 2);
@@ -203,46 +189,18 @@ export class JsonRequestSigner {
     this.#stringToSignPrefix = `${ALGORITHM}\n${this.#longDate}\n${this.#scope}\n`;
   }
 
-  /**
-   * HMAC-SHA-256 of `stringToSign` (ASCII: the algorithm, dates, scope and a hex digest) with the day's
-   * signing key, `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`.
-   */
-  #hmac(secret: string, stringToSign: string): string {
-    let inner = this.#inner;
-    if (
-      inner === undefined ||
-      inner.length !== HASH_BLOCK_BYTES + stringToSign.length ||
-      secret !== this.#keySecret ||
-      this.#shortDate !== this.#keyDate
-    ) {
-      inner = this.#setKey(secret, stringToSign.length);
+  /** `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`, kept for the day. */
+  #signingKey(secret: string): Buffer {
+    if (this.#key === undefined || secret !== this.#keySecret || this.#shortDate !== this.#keyDate) {
+      let key: Buffer | string = `AWS4${secret}`;
+      for (const part of [this.#shortDate, this.#region, this.#service, 'aws4_request']) {
+        key = createHmac('sha256', key).update(part).digest();
+      }
+      this.#key = key as Buffer;
+      this.#keySecret = secret;
+      this.#keyDate = this.#shortDate;
     }
-    if (!this.#isAscii) {
-      return createHmac('sha256', this.#key as Buffer)
-        .update(stringToSign)
-        .digest('hex');
-    }
-    inner.write(stringToSign, HASH_BLOCK_BYTES, 'latin1');
-    hash('sha256', inner, 'buffer').copy(this.#outer, HASH_BLOCK_BYTES);
-    return hash('sha256', this.#outer, 'hex');
-  }
-
-  #setKey(secret: string, messageBytes: number): Buffer {
-    let key: Buffer | string = `AWS4${secret}`;
-    for (const part of [this.#shortDate, this.#region, this.#service, 'aws4_request']) {
-      key = createHmac('sha256', key).update(part).digest();
-    }
-    const inner = Buffer.alloc(HASH_BLOCK_BYTES + messageBytes);
-    for (let index = 0; index < HASH_BLOCK_BYTES; index++) {
-      const byte = index < key.length ? (key[index] as number) : 0;
-      inner[index] = byte ^ 0x36;
-      this.#outer[index] = byte ^ 0x5c;
-    }
-    this.#inner = inner;
-    this.#key = key as Buffer;
-    this.#keySecret = secret;
-    this.#keyDate = this.#shortDate;
-    return inner;
+    return this.#key;
   }
 }
 
