@@ -1,9 +1,11 @@
-// The lean SQS transport: AWS JSON 1.0 requests (POST /, `X-Amz-Target: AmazonSQS.<Action>`), signed by
-// the AWS SDK's own SigV4 signer, over an undici keep-alive pool. It costs a fraction of the SDK's CPU
-// per call (no middleware stack, no schema-driven serde), and resolves everything the SDK resolves —
-// region, endpoint, credentials, the signer — from an `SQSClient`'s configuration, so that it behaves
-// as that client would: AWS_REGION, AWS_ENDPOINT_URL(_SQS), the default credential chain, FIPS and
-// dual-stack endpoints, refreshed credentials, clock-skew correction.
+// The lean SQS transport: AWS JSON 1.0 requests (POST /, `X-Amz-Target: AmazonSQS.<Action>`), signed
+// with SigV4 as the AWS SDK's own signer signs them (by signer.ts, specialised for this one request
+// shape; by the SDK's signer itself when the client has another kind), over an undici keep-alive pool.
+// It costs a fraction of the SDK's CPU per call (no middleware stack, no schema-driven serde), and
+// resolves everything the SDK resolves — region, endpoint, credentials, the signer's settings — from
+// an `SQSClient`'s configuration, so that it behaves as that client would: AWS_REGION,
+// AWS_ENDPOINT_URL(_SQS), the default credential chain, FIPS and dual-stack endpoints, refreshed
+// credentials, clock-skew correction.
 import type {
   ChangeMessageVisibilityBatchRequest,
   ChangeMessageVisibilityBatchResult,
