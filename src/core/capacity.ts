@@ -1,3 +1,5 @@
+import type { Clock } from './clock.js';
+
 interface Waiter {
   readonly count: number;
   readonly grant: () => void;
@@ -71,6 +73,33 @@ export class Capacity {
         // The head may have been the only thing blocking the next waiters.
         this.#serve();
       };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#waiters.add(waiter);
+    });
+  }
+
+  /**
+   * Like {@link acquire}, but gives up after `ms` on `clock`: resolves `false` then (or when `signal`
+   * aborts), holding no permit. One timer and one listener, no controller.
+   */
+  acquireWithin(signal: AbortSignal, count: number, clock: Clock, ms: number): Promise<boolean> {
+    if (signal.aborted) return Promise.resolve(false);
+    if (this.tryAcquireAll(Math.min(count, this.#limit))) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const finish = (isGranted: boolean): void => {
+        timer.cancel();
+        signal.removeEventListener('abort', onAbort);
+        if (!isGranted) {
+          this.#waiters.delete(waiter);
+          this.#serve();
+        }
+        resolve(isGranted);
+      };
+      const waiter: Waiter = { count: Math.min(count, this.#limit), grant: () => finish(true) };
+      const onAbort = (): void => finish(false);
+      const timer = clock.setTimer(ms, () => {
+        if (this.#waiters.has(waiter)) finish(false);
+      });
       signal.addEventListener('abort', onAbort, { once: true });
       this.#waiters.add(waiter);
     });

@@ -82,7 +82,9 @@ export class RouteRunner {
    */
   readonly #fetchController = new AbortController();
   readonly #inFlight = new Set<Delivery>();
-  readonly #pending = new Set<Promise<void>>();
+  /** Provider calls (acks, releases, extensions) handed over and not settled yet. */
+  #pendingCount = 0;
+  #pendingIdle: (() => void) | undefined;
   readonly #groups = new Map<string, Delivery[]>();
   #waiting = 0;
   #pollers = 0;
@@ -265,7 +267,14 @@ export class RouteRunner {
 
   /** Waits for acks and releases handed to the provider. */
   async settlePending(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+    if (this.#pendingCount === 0) return;
+    await new Promise<void>((resolve) => {
+      const previous = this.#pendingIdle;
+      this.#pendingIdle = () => {
+        previous?.();
+        resolve();
+      };
+    });
   }
 
   // ---- starting ----
@@ -398,24 +407,16 @@ export class RouteRunner {
       this.#capacity.release(1);
       return false;
     }
-    if (this.#capacity.tryAcquireAll(count)) {
-      // The usual case under load: no controller, no timer.
-      if (global.tryAcquireAll(count)) return true;
-      this.#capacity.release(count);
+    const clock = this.#deps.clock;
+    if (!(await this.#capacity.acquireWithin(signal, count, clock, FETCH_COALESCE_MS))) return false;
+    if (
+      global.tryAcquireAll(count) ||
+      (await global.acquireWithin(signal, count, clock, FETCH_COALESCE_MS))
+    ) {
+      return true;
     }
-    const attempt = new AbortController();
-    const onAbort = (): void => attempt.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    const timer = this.#deps.clock.setTimer(FETCH_COALESCE_MS, () => attempt.abort());
-    try {
-      if (!(await this.#capacity.acquire(attempt.signal, count))) return false;
-      if (await global.acquire(attempt.signal, count)) return true;
-      this.#capacity.release(count);
-      return false;
-    } finally {
-      timer.cancel();
-      signal.removeEventListener('abort', onAbort);
-    }
+    this.#capacity.release(count);
+    return false;
   }
 
   #releasePermits(count: number): void {
@@ -664,12 +665,18 @@ export class RouteRunner {
   // ---- provider I/O ----
 
   #track(promise: Promise<void>): void {
-    this.#pending.add(promise);
-    promise.then(
-      () => this.#pending.delete(promise),
-      () => this.#pending.delete(promise),
-    );
+    this.#pendingCount += 1;
+    promise.then(this.#settled, this.#settled);
   }
+
+  readonly #settled = (): void => {
+    this.#pendingCount -= 1;
+    if (this.#pendingCount === 0 && this.#pendingIdle !== undefined) {
+      const resolve = this.#pendingIdle;
+      this.#pendingIdle = undefined;
+      resolve();
+    }
+  };
 
   #confirm(message: InboundMessage): void {
     let promise: Promise<void>;
@@ -678,21 +685,23 @@ export class RouteRunner {
     } catch (error) {
       promise = Promise.reject(error);
     }
-    this.#track(
-      promise.then(
-        () => {
-          this.#lastAckAt = this.#deps.clock.now();
-          const events = this.#deps.events;
-          if (events.has('messageAcked')) events.emit('messageAcked', { route: this.#route.name, message });
-        },
-        (error: unknown) => {
-          this.#logger.warn(
-            { err: error, messageId: message.id },
-            'delete failed: the message will be delivered again',
-          );
-          this.#deps.events.emit('ackFailed', { route: this.#route.name, message, error });
-        },
-      ),
+    // The hot path: one callback pair per ack, counted without a Set or a second promise.
+    this.#pendingCount += 1;
+    promise.then(
+      () => {
+        this.#lastAckAt = this.#deps.clock.now();
+        const events = this.#deps.events;
+        if (events.has('messageAcked')) events.emit('messageAcked', { route: this.#route.name, message });
+        this.#settled();
+      },
+      (error: unknown) => {
+        this.#logger.warn(
+          { err: error, messageId: message.id },
+          'delete failed: the message will be delivered again',
+        );
+        this.#deps.events.emit('ackFailed', { route: this.#route.name, message, error });
+        this.#settled();
+      },
     );
   }
 

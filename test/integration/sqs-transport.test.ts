@@ -401,7 +401,7 @@ describe('LeanTransport (scripted server)', () => {
 
     const output = await transport.receiveMessage(
       { QueueUrl: `${server.endpoint}${QUEUE_URL_PATH}`, MaxNumberOfMessages: 10 },
-      new AbortController().signal,
+      { signal: new AbortController().signal, timeoutMs: 10_000 },
     );
     await transport.destroy();
     client.destroy();

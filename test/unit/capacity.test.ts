@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ManualClock } from 'loafer/testing';
 import { Capacity } from '../../src/core/capacity.js';
 
 describe('Capacity', () => {
@@ -100,5 +101,33 @@ describe('Capacity', () => {
     assert.equal(first, true);
     assert.equal(second, false);
     assert.equal(capacity.available, 2);
+  });
+
+  it('gives up a timed request after its time, leaving the queue to the next waiters', async () => {
+    const clock = new ManualClock();
+    const capacity = new Capacity(4);
+    const signal = new AbortController().signal;
+    await capacity.acquire(signal, 3);
+    const timed = capacity.acquireWithin(signal, 2, clock, 20);
+    const single = capacity.acquire(signal, 1);
+
+    await clock.advance(20);
+
+    assert.equal(await timed, false);
+    assert.equal(await single, true);
+    assert.equal(capacity.available, 0);
+  });
+
+  it('grants a timed request that fits before its time', async () => {
+    const clock = new ManualClock();
+    const capacity = new Capacity(4);
+    const signal = new AbortController().signal;
+    await capacity.acquire(signal, 3);
+    const timed = capacity.acquireWithin(signal, 2, clock, 20);
+
+    capacity.release(1);
+
+    assert.equal(await timed, true);
+    assert.equal(clock.pendingTimers, 0);
   });
 });

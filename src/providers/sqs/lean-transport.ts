@@ -37,7 +37,8 @@ import {
 } from './json-protocol.js';
 import type { SigningCredentials } from './signer.js';
 import { JsonRequestSigner, sdkSignerSettings } from './signer.js';
-import type { SqsTransport } from './transport.js';
+import type { SqsTransport, TransportCallOptions } from './transport.js';
+import { TransportTimeoutError } from './transport.js';
 
 /** The resolved configuration of an `SQSClient`: where its region, endpoint and signer come from. */
 type SqsClientConfig = SQSClient['config'];
@@ -140,6 +141,17 @@ const BACKOFF_BASE_MS = 100;
 const THROTTLED_BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 20_000;
 
+/** Whether `signal` has aborted (a function, so that it is read afresh after an await). */
+function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
+/** Whether undici gave up waiting for the response's headers or body (its request timeouts). */
+function isUndiciTimeout(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+}
+
 function headerText(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -152,7 +164,7 @@ function headerText(headers: IncomingHttpHeaders, name: string): string | undefi
  * signal's reason, at once even when the request still waits for a connection.
  */
 class ResponseReader implements Dispatcher.DispatchHandler {
-  readonly #signal: AbortSignal;
+  readonly #signal: AbortSignal | undefined;
   readonly #resolve: (response: Response) => void;
   readonly #reject: (error: unknown) => void;
   #controller: Dispatcher.DispatchController | undefined;
@@ -162,11 +174,15 @@ class ResponseReader implements Dispatcher.DispatchHandler {
   #headers: IncomingHttpHeaders = {};
   #chunks: Buffer[] = [];
 
-  constructor(signal: AbortSignal, resolve: (response: Response) => void, reject: (error: unknown) => void) {
+  constructor(
+    signal: AbortSignal | undefined,
+    resolve: (response: Response) => void,
+    reject: (error: unknown) => void,
+  ) {
     this.#signal = signal;
     this.#resolve = resolve;
     this.#reject = reject;
-    signal.addEventListener('abort', this.#onAbort, { once: true });
+    signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -209,7 +225,7 @@ class ResponseReader implements Dispatcher.DispatchHandler {
 
   readonly #onAbort = (): void => {
     const reason =
-      this.#signal.reason instanceof Error ? this.#signal.reason : new Error('the request was aborted');
+      this.#signal?.reason instanceof Error ? this.#signal.reason : new Error('the request was aborted');
     this.#abortReason = reason;
     if (this.#controller !== undefined) {
       this.#controller.abort(reason);
@@ -222,7 +238,7 @@ class ResponseReader implements Dispatcher.DispatchHandler {
 
   #settle(): void {
     this.#isSettled = true;
-    this.#signal.removeEventListener('abort', this.#onAbort);
+    this.#signal?.removeEventListener('abort', this.#onAbort);
   }
 }
 
@@ -253,37 +269,37 @@ export class LeanTransport implements SqsTransport {
     this.#clockOffsetMs = this.#config.systemClockOffset ?? 0;
   }
 
-  receiveMessage(input: ReceiveMessageRequest, signal: AbortSignal): Promise<ReceiveMessageResult> {
-    return this.#call('ReceiveMessage', input, signal);
+  receiveMessage(input: ReceiveMessageRequest, options: TransportCallOptions): Promise<ReceiveMessageResult> {
+    return this.#call('ReceiveMessage', input, options);
   }
 
   deleteMessageBatch(
     input: DeleteMessageBatchRequest,
-    signal: AbortSignal,
+    options: TransportCallOptions,
   ): Promise<DeleteMessageBatchResult> {
-    return this.#call('DeleteMessageBatch', input, signal);
+    return this.#call('DeleteMessageBatch', input, options);
   }
 
   changeMessageVisibilityBatch(
     input: ChangeMessageVisibilityBatchRequest,
-    signal: AbortSignal,
+    options: TransportCallOptions,
   ): Promise<ChangeMessageVisibilityBatchResult> {
-    return this.#call('ChangeMessageVisibilityBatch', input, signal);
+    return this.#call('ChangeMessageVisibilityBatch', input, options);
   }
 
-  sendMessage(input: SendMessageRequest, signal: AbortSignal): Promise<SendMessageResult> {
-    return this.#call('SendMessage', input, signal);
+  sendMessage(input: SendMessageRequest, options: TransportCallOptions): Promise<SendMessageResult> {
+    return this.#call('SendMessage', input, options);
   }
 
-  getQueueUrl(input: GetQueueUrlRequest, signal: AbortSignal): Promise<GetQueueUrlResult> {
-    return this.#call('GetQueueUrl', input, signal);
+  getQueueUrl(input: GetQueueUrlRequest, options: TransportCallOptions): Promise<GetQueueUrlResult> {
+    return this.#call('GetQueueUrl', input, options);
   }
 
   getQueueAttributes(
     input: GetQueueAttributesRequest,
-    signal: AbortSignal,
+    options: TransportCallOptions,
   ): Promise<GetQueueAttributesResult> {
-    return this.#call('GetQueueAttributes', input, signal);
+    return this.#call('GetQueueAttributes', input, options);
   }
 
   destroy(): Promise<void> {
@@ -294,14 +310,22 @@ export class LeanTransport implements SqsTransport {
   }
 
   /** One action, tried up to `maxAttempts` times while it fails with a retryable error. */
-  async #call<Output>(action: SqsAction, input: object, signal: AbortSignal): Promise<Output> {
+  async #call<Output>(action: SqsAction, input: object, options: TransportCallOptions): Promise<Output> {
     const body = encodeRequest(action, input);
+    const signal = options.signal;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#send<Output>(action, body, signal);
-      } catch (error) {
+        return await this.#send<Output>(action, body, options);
+      } catch (thrown) {
+        const error = isUndiciTimeout(thrown)
+          ? new TransportTimeoutError(options.timeoutMs, { cause: thrown })
+          : thrown;
         const isThrottled = isThrottlingError(error);
-        if (attempt >= this.#maxAttempts || signal.aborted || !(isThrottled || isTransientError(error))) {
+        if (
+          attempt >= this.#maxAttempts ||
+          signal?.aborted === true ||
+          !(isThrottled || isTransientError(error))
+        ) {
           throw error;
         }
         const baseMs = isThrottled ? THROTTLED_BACKOFF_BASE_MS : BACKOFF_BASE_MS;
@@ -309,12 +333,16 @@ export class LeanTransport implements SqsTransport {
           backoffDelayMs(attempt, { baseMs, maxMs: BACKOFF_MAX_MS, random: this.#random }),
           signal,
         );
-        if (signal.aborted) throw error;
+        if (isAborted(signal)) throw error;
       }
     }
   }
 
-  async #send<Output>(action: SqsAction, body: string, signal: AbortSignal): Promise<Output> {
+  async #send<Output>(
+    action: SqsAction,
+    body: string,
+    { signal, timeoutMs }: TransportCallOptions,
+  ): Promise<Output> {
     const connection = this.#ready ?? (await this.#connect());
     const signingTimeMs = Date.now() + (connection.isSkewCorrected ? this.#clockOffsetMs : 0);
     let headers: string[] | Record<string, string>;
@@ -352,12 +380,20 @@ export class LeanTransport implements SqsTransport {
       headers: responseHeaders,
       text,
     } = await new Promise<Response>((resolve, reject) => {
-      if (signal.aborted) {
+      if (signal?.aborted === true) {
         reject(signal.reason);
         return;
       }
+      // The request timeout is undici's own (no timer or controller of ours per request).
       connection.pool.dispatch(
-        { path: connection.path, method: 'POST', headers, body: payload },
+        {
+          path: connection.path,
+          method: 'POST',
+          headers,
+          body: payload,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+        },
         new ResponseReader(signal, resolve, reject),
       );
     });

@@ -33,8 +33,8 @@ import type { SqsInboundMessage } from './message.js';
 import { toInboundMessage } from './message.js';
 import type { ResolvedSqsProviderOptions, SqsProviderOptions } from './options.js';
 import { MAX_BATCH_ENTRIES, resolveSqsProviderOptions } from './options.js';
-import type { SqsTransport, SqsTransportName } from './transport.js';
-import { SdkTransport, sdkRequestHandlerOptions } from './transport.js';
+import type { SqsTransport, SqsTransportName, TransportCallOptions } from './transport.js';
+import { SdkTransport, sdkRequestHandlerOptions, TransportTimeoutError } from './transport.js';
 
 /** A pending visibility change: a release (back to the queue) or an extension (heartbeat). */
 interface VisibilityChange {
@@ -249,10 +249,10 @@ export class SqsProvider implements Provider<Message> {
     const name = this.#options.queueName;
     let attributes: Record<string, string>;
     try {
-      const output = await this.#call(signal, undefined, (abortSignal) =>
+      const output = await this.#call(signal, undefined, (callOptions) =>
         this.#transport.getQueueAttributes(
           { QueueUrl: queueUrl, AttributeNames: QUEUE_ATTRIBUTES },
-          abortSignal,
+          callOptions,
         ),
       );
       attributes = output.Attributes ?? {};
@@ -398,8 +398,8 @@ export class SqsProvider implements Provider<Message> {
       input.MessageDeduplicationId = message.id;
     }
     try {
-      await this.#call(undefined, undefined, (abortSignal) =>
-        this.#transport.sendMessage(input, abortSignal),
+      await this.#call(undefined, undefined, (callOptions) =>
+        this.#transport.sendMessage(input, callOptions),
       );
     } catch (error) {
       throw toProviderError(error, `move message ${message.id} to dead-letter queue ${targetName}`);
@@ -443,8 +443,8 @@ export class SqsProvider implements Provider<Message> {
         QueueUrl: queueUrl,
         MaxNumberOfMessages: Math.max(1, Math.min(maxMessages, this.maxMessagesPerFetch)),
       };
-      const output = await this.#call(signal, stopSignal, (abortSignal) =>
-        this.#transport.receiveMessage(input, abortSignal),
+      const output = await this.#call(signal, stopSignal, (callOptions) =>
+        this.#transport.receiveMessage(input, callOptions),
       );
       messages = output.Messages;
     } catch (error) {
@@ -468,8 +468,8 @@ export class SqsProvider implements Provider<Message> {
       if (this.#options.queueOwnerAccountId !== undefined) {
         input.QueueOwnerAWSAccountId = this.#options.queueOwnerAccountId;
       }
-      const output = await this.#call(signal, this.#stopController.signal, (abortSignal) =>
-        this.#transport.getQueueUrl(input, abortSignal),
+      const output = await this.#call(signal, this.#stopController.signal, (callOptions) =>
+        this.#transport.getQueueUrl(input, callOptions),
       );
       if (output.QueueUrl === undefined || output.QueueUrl.length === 0) {
         throw new ProviderError(
@@ -495,8 +495,8 @@ export class SqsProvider implements Provider<Message> {
     const account = parts[4];
     if (account !== undefined && account.length > 0) input.QueueOwnerAWSAccountId = account;
     try {
-      const output = await this.#call(undefined, undefined, (abortSignal) =>
-        this.#transport.getQueueUrl(input, abortSignal),
+      const output = await this.#call(undefined, undefined, (callOptions) =>
+        this.#transport.getQueueUrl(input, callOptions),
       );
       if (output.QueueUrl !== undefined) return output.QueueUrl;
     } catch (error) {
@@ -558,8 +558,8 @@ export class SqsProvider implements Provider<Message> {
         ReceiptHandle: receiptOf(messages[index] as InboundMessage<Message>) as string,
       };
     }
-    return this.#call(undefined, undefined, (abortSignal) =>
-      this.#transport.deleteMessageBatch({ QueueUrl: queueUrl, Entries: entries }, abortSignal),
+    return this.#call(undefined, undefined, (callOptions) =>
+      this.#transport.deleteMessageBatch({ QueueUrl: queueUrl, Entries: entries }, callOptions),
     );
   }
 
@@ -576,8 +576,8 @@ export class SqsProvider implements Provider<Message> {
         VisibilityTimeout: change.visibilityTimeout,
       };
     }
-    return this.#call(undefined, undefined, (abortSignal) =>
-      this.#transport.changeMessageVisibilityBatch({ QueueUrl: queueUrl, Entries: entries }, abortSignal),
+    return this.#call(undefined, undefined, (callOptions) =>
+      this.#transport.changeMessageVisibilityBatch({ QueueUrl: queueUrl, Entries: entries }, callOptions),
     );
   }
 
@@ -630,38 +630,47 @@ export class SqsProvider implements Provider<Message> {
    * Runs one request with the client-side timeout; it is aborted when `first` or `second` aborts.
    * A timeout becomes a retryable `ProviderError`; other errors are rethrown as they are.
    */
+  /**
+   * Runs one transport call with the request timeout and up to two signals. With one signal or none,
+   * the signal goes to the transport as it is: no controller, listener or timer of ours per request
+   * (the lean transport times out in undici itself) — acks take this path.
+   */
   async #call<T>(
     first: AbortSignal | undefined,
     second: AbortSignal | undefined,
-    run: (abortSignal: AbortSignal) => Promise<T>,
+    run: (options: TransportCallOptions) => Promise<T>,
   ): Promise<T> {
+    const timeoutMs = this.#options.requestTimeoutMs;
+    if (second === undefined || first === undefined) {
+      try {
+        return await run({ signal: first ?? second, timeoutMs });
+      } catch (error) {
+        throw this.#timeoutError(error);
+      }
+    }
     const controller = new AbortController();
     const abort = (): void => controller.abort();
-    if (first?.aborted === true || second?.aborted === true) controller.abort();
-    first?.addEventListener('abort', abort, { once: true });
-    second?.addEventListener('abort', abort, { once: true });
-    let isTimedOut = false;
-    const timeoutMs = this.#options.requestTimeoutMs;
-    const timer = this.#options.clock.setTimer(timeoutMs, () => {
-      isTimedOut = true;
-      controller.abort();
-    });
+    if (first.aborted || second.aborted) controller.abort();
+    first.addEventListener('abort', abort, { once: true });
+    second.addEventListener('abort', abort, { once: true });
     try {
-      return await run(controller.signal);
+      return await run({ signal: controller.signal, timeoutMs });
     } catch (error) {
-      if (isTimedOut) {
-        throw new ProviderError(
-          'LOAFER_ERR_PROVIDER_REQUEST_FAILED',
-          `request to queue ${this.#options.queueName} timed out after ${timeoutMs} ms (requestTimeoutMs)`,
-          { cause: error, isRetryable: true },
-        );
-      }
-      throw error;
+      throw this.#timeoutError(error);
     } finally {
-      timer.cancel();
-      first?.removeEventListener('abort', abort);
-      second?.removeEventListener('abort', abort);
+      first.removeEventListener('abort', abort);
+      second.removeEventListener('abort', abort);
     }
+  }
+
+  /** A transport timeout, as the retryable provider error that names `requestTimeoutMs`. */
+  #timeoutError(error: unknown): unknown {
+    if (!(error instanceof TransportTimeoutError)) return error;
+    return new ProviderError(
+      'LOAFER_ERR_PROVIDER_REQUEST_FAILED',
+      `request to queue ${this.#options.queueName} timed out after ${this.#options.requestTimeoutMs} ms (requestTimeoutMs)`,
+      { cause: error, isRetryable: true },
+    );
   }
 
   get #log(): Logger {

@@ -29,6 +29,23 @@ import {
 /** Which transport a provider uses: loafer's lean AWS JSON 1.0 client, or the AWS SDK's `SQSClient`. */
 export type SqsTransportName = 'lean' | 'sdk';
 
+/** How one transport call may end early. */
+export interface TransportCallOptions {
+  /** Aborts the call (it then rejects with the signal's reason). */
+  readonly signal?: AbortSignal | undefined;
+  /** The call fails with a {@link TransportTimeoutError} when no response came within this many ms. */
+  readonly timeoutMs: number;
+}
+
+/** A transport call got no response within its `timeoutMs`. */
+export class TransportTimeoutError extends Error {
+  /** @param timeoutMs - the timeout that expired. */
+  constructor(timeoutMs: number, options?: { cause?: unknown }) {
+    super(`no response within ${timeoutMs} ms`, options);
+    this.name = 'TimeoutError';
+  }
+}
+
 /**
  * The SQS actions the provider calls. Inputs and outputs are the AWS SDK v3 shapes; every call rejects
  * with what the SDK would throw (its exception classes for service errors, Node's errors for the
@@ -37,21 +54,21 @@ export type SqsTransportName = 'lean' | 'sdk';
 export interface SqsTransport {
   /** `sdk` or `lean`. */
   readonly name: SqsTransportName;
-  receiveMessage(input: ReceiveMessageRequest, signal: AbortSignal): Promise<ReceiveMessageResult>;
+  receiveMessage(input: ReceiveMessageRequest, options: TransportCallOptions): Promise<ReceiveMessageResult>;
   deleteMessageBatch(
     input: DeleteMessageBatchRequest,
-    signal: AbortSignal,
+    options: TransportCallOptions,
   ): Promise<DeleteMessageBatchResult>;
   changeMessageVisibilityBatch(
     input: ChangeMessageVisibilityBatchRequest,
-    signal: AbortSignal,
+    options: TransportCallOptions,
   ): Promise<ChangeMessageVisibilityBatchResult>;
   /** Used to move a message to its dead-letter queue. */
-  sendMessage(input: SendMessageRequest, signal: AbortSignal): Promise<SendMessageResult>;
-  getQueueUrl(input: GetQueueUrlRequest, signal: AbortSignal): Promise<GetQueueUrlResult>;
+  sendMessage(input: SendMessageRequest, options: TransportCallOptions): Promise<SendMessageResult>;
+  getQueueUrl(input: GetQueueUrlRequest, options: TransportCallOptions): Promise<GetQueueUrlResult>;
   getQueueAttributes(
     input: GetQueueAttributesRequest,
-    signal: AbortSignal,
+    options: TransportCallOptions,
   ): Promise<GetQueueAttributesResult>;
   /** Closes the transport's own connections; calls in flight fail. A client is left to its owner. */
   destroy(): Promise<void>;
@@ -81,37 +98,81 @@ export class SdkTransport implements SqsTransport {
     this.#client = client;
   }
 
-  receiveMessage(input: ReceiveMessageRequest, abortSignal: AbortSignal): Promise<ReceiveMessageResult> {
-    return this.#client.send(new ReceiveMessageCommand(input), { abortSignal });
+  receiveMessage(input: ReceiveMessageRequest, options: TransportCallOptions): Promise<ReceiveMessageResult> {
+    return this.#send(
+      (abortSignal) => this.#client.send(new ReceiveMessageCommand(input), { abortSignal }),
+      options,
+    );
   }
 
   deleteMessageBatch(
     input: DeleteMessageBatchRequest,
-    abortSignal: AbortSignal,
+    options: TransportCallOptions,
   ): Promise<DeleteMessageBatchResult> {
-    return this.#client.send(new DeleteMessageBatchCommand(input), { abortSignal });
+    return this.#send(
+      (abortSignal) => this.#client.send(new DeleteMessageBatchCommand(input), { abortSignal }),
+      options,
+    );
   }
 
   changeMessageVisibilityBatch(
     input: ChangeMessageVisibilityBatchRequest,
-    abortSignal: AbortSignal,
+    options: TransportCallOptions,
   ): Promise<ChangeMessageVisibilityBatchResult> {
-    return this.#client.send(new ChangeMessageVisibilityBatchCommand(input), { abortSignal });
+    return this.#send(
+      (abortSignal) => this.#client.send(new ChangeMessageVisibilityBatchCommand(input), { abortSignal }),
+      options,
+    );
   }
 
-  sendMessage(input: SendMessageRequest, abortSignal: AbortSignal): Promise<SendMessageResult> {
-    return this.#client.send(new SendMessageCommand(input), { abortSignal });
+  sendMessage(input: SendMessageRequest, options: TransportCallOptions): Promise<SendMessageResult> {
+    return this.#send(
+      (abortSignal) => this.#client.send(new SendMessageCommand(input), { abortSignal }),
+      options,
+    );
   }
 
-  getQueueUrl(input: GetQueueUrlRequest, abortSignal: AbortSignal): Promise<GetQueueUrlResult> {
-    return this.#client.send(new GetQueueUrlCommand(input), { abortSignal });
+  getQueueUrl(input: GetQueueUrlRequest, options: TransportCallOptions): Promise<GetQueueUrlResult> {
+    return this.#send(
+      (abortSignal) => this.#client.send(new GetQueueUrlCommand(input), { abortSignal }),
+      options,
+    );
   }
 
   getQueueAttributes(
     input: GetQueueAttributesRequest,
-    abortSignal: AbortSignal,
+    options: TransportCallOptions,
   ): Promise<GetQueueAttributesResult> {
-    return this.#client.send(new GetQueueAttributesCommand(input), { abortSignal });
+    return this.#send(
+      (abortSignal) => this.#client.send(new GetQueueAttributesCommand(input), { abortSignal }),
+      options,
+    );
+  }
+
+  /** Sends a command with the call's signal and a timeout (the SDK has no per-call timeout). */
+  async #send<Output>(
+    run: (abortSignal: AbortSignal) => Promise<Output>,
+    { signal, timeoutMs }: TransportCallOptions,
+  ): Promise<Output> {
+    const controller = new AbortController();
+    const abort = (): void => controller.abort(signal?.reason);
+    if (signal?.aborted === true) controller.abort(signal.reason);
+    signal?.addEventListener('abort', abort, { once: true });
+    let isTimedOut = false;
+    const timer = setTimeout(() => {
+      isTimedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    timer.unref();
+    try {
+      return await run(controller.signal);
+    } catch (error) {
+      if (isTimedOut) throw new TransportTimeoutError(timeoutMs, { cause: error });
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', abort);
+    }
   }
 
   /** Nothing to close: the client belongs to whoever made it, and is destroyed by them. */
