@@ -34,8 +34,8 @@ export interface SqsProviderOptions {
    */
   readonly client?: SQSClient;
   /**
-   * How the provider talks to SQS. `lean`: AWS JSON 1.0 requests signed by the AWS SDK's own SigV4
-   * signer, over a keep-alive undici pool, with region, endpoint and credentials resolved by an
+   * How the provider talks to SQS. `lean`: AWS JSON 1.0 requests with SigV4 signatures byte-identical
+   * to the AWS SDK's signer's, over a keep-alive undici pool, with region, endpoint and credentials resolved by an
    * `SQSClient` as always — about a third of the SDK's CPU per message. `sdk`: every request through
    * the SDK's `SQSClient` (the only choice with your own `client`). Both map errors alike.
    *

@@ -99,8 +99,8 @@ function receiptOf(message: InboundMessage<Message>): string | undefined {
  * go out as `DeleteMessageBatch`, releases and visibility extensions as `ChangeMessageVisibilityBatch`
  * (at 10 entries, or a few milliseconds after the first), each entry's result handled on its own.
  *
- * Requests go out on the lean transport (AWS JSON 1.0 signed by the AWS SDK's SigV4 signer, over a
- * keep-alive undici pool) unless `transport: 'sdk'` or your own `client` is given. Either way, region,
+ * Requests go out on the lean transport (AWS JSON 1.0 with SigV4 signatures byte-identical to the AWS
+ * SDK's signer's, from the SDK's credentials, over a keep-alive undici pool) unless `transport: 'sdk'` or your own `client` is given. Either way, region,
  * endpoint and credentials are resolved by an AWS SDK v3 `SQSClient`: without client options, the SDK's
  * defaults (the default credential chain, `AWS_REGION`, `AWS_ENDPOINT_URL`). Requests always go to
  * that endpoint, never to the host of a queue URL.
