@@ -1,4 +1,5 @@
-import { pino } from 'pino';
+import { createRequire } from 'node:module';
+import type { pino as PinoFactory } from 'pino';
 
 /** The method a {@link Logger} offers for one level: pino's shape, data first, then short text. */
 export interface LogMethod {
@@ -25,6 +26,8 @@ export interface Logger {
 
 /** Creates the logger loafer uses when none is given: pino at `info`, JSON lines on stdout. */
 export function createDefaultLogger(): Logger {
+  // Loaded on first use: a service that passes its own logger never pays for pino's modules.
+  const { pino } = createRequire(import.meta.url)('pino') as { pino: typeof PinoFactory };
   return pino({ name: 'loafer' });
 }
 
