@@ -5,13 +5,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import type { Message } from '@aws-sdk/client-sqs';
-import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { type ErrorContext, jsonTranslator, Manager, Route, silentLogger } from 'loafer';
 import { isPublishError, snsPublishHandler } from 'loafer/sns';
 import { sqsForwardHandler } from 'loafer/sqs';
 import { MemoryProvider } from 'loafer/testing';
-import { type LocalAws, startLocalAws } from '../support/fauxqs.js';
+import { type LocalAws, receiveAll, startLocalAws } from '../support/fauxqs.js';
 
 let aws: LocalAws;
 
@@ -22,29 +21,6 @@ before(async () => {
 after(async () => {
   await aws.stop();
 });
-
-async function receive(url: string, count: number): Promise<Message[]> {
-  const messages: Message[] = [];
-  let empty = 0;
-  while (messages.length < count && empty < 3) {
-    const output = await aws.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: url,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 1,
-        MessageAttributeNames: ['All'],
-        MessageSystemAttributeNames: ['All'],
-      }),
-    );
-    const received = output.Messages ?? [];
-    if (received.length === 0) empty += 1;
-    messages.push(...received);
-    for (const message of received) {
-      await aws.sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle }));
-    }
-  }
-  return messages;
-}
 
 /**
  * A client middleware that, when a publish command's response arrives, records whether the source
@@ -103,7 +79,7 @@ describe('sqsForwardHandler() against fauxqs', () => {
 
     await runOnce(provider, handler);
 
-    const [message] = await receive(target.url, 1);
+    const [message] = await receiveAll(aws, target.url, 1);
     assert.deepEqual(JSON.parse(message?.Body ?? ''), { id: 'test-1', username: 'georgeyk', github_url: '' });
     assert.equal(message?.MessageAttributes?.origin?.StringValue, 'web');
     assert.deepEqual(deletedAtResponse, [false]);
@@ -119,7 +95,7 @@ describe('sqsForwardHandler() against fauxqs', () => {
 
     await runOnce(provider, handler);
 
-    const [message] = await receive(target.url, 1);
+    const [message] = await receiveAll(aws, target.url, 1);
     assert.equal(message?.Attributes?.MessageGroupId, 'customer-7');
     assert.equal(message?.Attributes?.MessageDeduplicationId, id);
     assert.equal(provider.isDeleted(id), true);
@@ -180,7 +156,7 @@ describe('snsPublishHandler() against fauxqs', () => {
 
     await runOnce(provider, handler);
 
-    const [message] = await receive(subscriber.url, 1);
+    const [message] = await receiveAll(aws, subscriber.url, 1);
     const envelope = JSON.parse(message?.Body ?? '');
     assert.equal(envelope.TopicArn, TopicArn);
     assert.equal(envelope.Subject, 'friend-created');

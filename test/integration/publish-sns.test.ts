@@ -5,11 +5,18 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { Message } from '@aws-sdk/client-sqs';
-import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { InboundMessage } from 'loafer';
 import { silentLogger, snsTranslator, toMessageAttribute } from 'loafer';
-import { isPublishError, type PublishError, SnsPublisher } from 'loafer/sns';
-import { type LocalAws, startLocalAws, type TestQueue } from '../support/fauxqs.js';
+import { SnsPublisher } from 'loafer/sns';
+import {
+  countCommands,
+  type LocalAws,
+  receiveAll,
+  startLocalAws,
+  type TestQueue,
+} from '../support/fauxqs.js';
+import { publishError } from '../support/publishing.js';
 
 let aws: LocalAws;
 
@@ -52,45 +59,6 @@ async function createTopicWithQueues(prefix: string): Promise<TopicWithQueues> {
   return { name, arn, envelope, raw };
 }
 
-/** A fresh SNS client whose commands are counted by name, by a middleware on its stack. */
-function countingClient(): { client: SNSClient; counts: Map<string, number> } {
-  const client = new SNSClient(aws.clientOptions);
-  const counts = new Map<string, number>();
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = context.commandName ?? 'unknown';
-      counts.set(name, (counts.get(name) ?? 0) + 1);
-      return next(args);
-    },
-    { step: 'initialize', name: 'countCommands' },
-  );
-  return { client, counts };
-}
-
-/** Receives (and deletes) until `count` messages arrived, or a few polls came back empty. */
-async function receive(url: string, count: number): Promise<Message[]> {
-  const messages: Message[] = [];
-  let empty = 0;
-  while (messages.length < count && empty < 3) {
-    const output = await aws.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: url,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 1,
-        MessageAttributeNames: ['All'],
-        MessageSystemAttributeNames: ['All'],
-      }),
-    );
-    const received = output.Messages ?? [];
-    if (received.length === 0) empty += 1;
-    messages.push(...received);
-    for (const message of received) {
-      await aws.sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle }));
-    }
-  }
-  return messages;
-}
-
 /** The message as loafer's SQS provider would hand it to a translator. */
 function inbound(message: Message): InboundMessage {
   return {
@@ -108,14 +76,10 @@ function inbound(message: Message): InboundMessage {
   };
 }
 
-async function publishError(promise: Promise<unknown>): Promise<PublishError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isPublishError(error)) return error;
-    throw error;
-  }
-  assert.fail('expected a PublishError');
+/** A fresh SNS client whose commands are counted by name. */
+function countingClient(): { client: SNSClient; counts: Map<string, number> } {
+  const client = new SNSClient(aws.clientOptions);
+  return { client, counts: countCommands(client) };
 }
 
 describe('SnsPublisher against fauxqs', () => {
@@ -128,7 +92,7 @@ describe('SnsPublisher against fauxqs', () => {
       { subject: 'friend created', attributes: { kind: 'created', version: 2 } },
     );
 
-    const [message] = await receive(topic.envelope.url, 1);
+    const [message] = await receiveAll(aws, topic.envelope.url, 1);
     const translated = await snsTranslator().translate(inbound(message as Message));
     assert.deepEqual(translated.content, { id: 'test-1', username: 'georgeyk', github_url: '' });
     assert.equal(translated.metadata.sns?.topicArn, topic.arn);
@@ -147,7 +111,7 @@ describe('SnsPublisher against fauxqs', () => {
 
     await publisher.publish({ id: 'raw-1' }, { attributes: { kind: 'created', blob: bytes } });
 
-    const [message] = await receive(topic.raw.url, 1);
+    const [message] = await receiveAll(aws, topic.raw.url, 1);
     assert.equal(message?.Body, '{"id":"raw-1"}');
     assert.equal(message?.MessageAttributes?.kind?.StringValue, 'created');
     assert.equal(message?.MessageAttributes?.blob?.DataType, 'Binary');
@@ -166,7 +130,7 @@ describe('SnsPublisher against fauxqs', () => {
     assert.equal(await publisher.topicArn(), topic.arn);
     assert.equal(counts.get('ListTopicsCommand'), 1);
     assert.equal(counts.get('CreateTopicCommand'), undefined);
-    const received = await receive(topic.raw.url, 2);
+    const received = await receiveAll(aws, topic.raw.url, 2);
     assert.equal(received.length, 2);
     client.destroy();
   });
@@ -206,7 +170,7 @@ describe('SnsPublisher against fauxqs', () => {
 
     assert.equal(counts.get('PublishBatchCommand'), 3);
     assert.equal(new Set(results.map((result) => result.messageId)).size, 25);
-    const received = await receive(topic.raw.url, 25);
+    const received = await receiveAll(aws, topic.raw.url, 25);
     assert.deepEqual(
       received.map((message) => Number(message.MessageAttributes?.n?.StringValue)).sort((a, b) => a - b),
       Array.from({ length: 25 }, (_, n) => n),
@@ -223,7 +187,7 @@ describe('SnsPublisher against fauxqs', () => {
     await publisher.publishBatch(bodies.map((message) => ({ message })));
 
     assert.equal(counts.get('PublishBatchCommand'), 2);
-    const received = await receive(topic.raw.url, 4);
+    const received = await receiveAll(aws, topic.raw.url, 4);
     assert.deepEqual(received.map((message) => message.Body).sort(), [...bodies].sort());
     client.destroy();
   });
@@ -238,7 +202,7 @@ describe('SnsPublisher against fauxqs', () => {
     ]);
     await publisher.publish({ n: 1 }, { groupId: 'g-1', deduplicationId: 'd-1' });
 
-    const received = await receive(topic.raw.url, 2);
+    const received = await receiveAll(aws, topic.raw.url, 2);
     const extra = await aws.sqs.send(
       new ReceiveMessageCommand({ QueueUrl: topic.raw.url, WaitTimeSeconds: 0 }),
     );

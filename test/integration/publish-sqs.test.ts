@@ -2,12 +2,11 @@
 // split by count and size (SDK commands counted by a middleware), entries SQS refuses.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Message } from '@aws-sdk/client-sqs';
-import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { silentLogger } from 'loafer';
-import { isPublishError, type PublishError } from 'loafer/sns';
 import { SqsPublisher } from 'loafer/sqs';
-import { type LocalAws, startLocalAws } from '../support/fauxqs.js';
+import { countCommands, type LocalAws, receiveAll, startLocalAws } from '../support/fauxqs.js';
+import { publishError } from '../support/publishing.js';
 
 let aws: LocalAws;
 
@@ -19,54 +18,10 @@ after(async () => {
   await aws.stop();
 });
 
-/** A fresh SQS client whose commands are counted by name, by a middleware on its stack. */
+/** A fresh SQS client whose commands are counted by name. */
 function countingClient(): { client: SQSClient; counts: Map<string, number> } {
   const client = new SQSClient(aws.clientOptions);
-  const counts = new Map<string, number>();
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = context.commandName ?? 'unknown';
-      counts.set(name, (counts.get(name) ?? 0) + 1);
-      return next(args);
-    },
-    { step: 'initialize', name: 'countCommands' },
-  );
-  return { client, counts };
-}
-
-/** Receives until `count` messages arrived (or a few polls came back empty). */
-async function receive(url: string, count: number): Promise<Message[]> {
-  const messages: Message[] = [];
-  let empty = 0;
-  while (messages.length < count && empty < 3) {
-    const output = await aws.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: url,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 1,
-        MessageAttributeNames: ['All'],
-        MessageSystemAttributeNames: ['All'],
-      }),
-    );
-    const received = output.Messages ?? [];
-    if (received.length === 0) empty += 1;
-    messages.push(...received);
-    // Deleting what arrived lets a FIFO queue hand out the next message of the group.
-    for (const message of received) {
-      await aws.sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle }));
-    }
-  }
-  return messages;
-}
-
-async function publishError(promise: Promise<unknown>): Promise<PublishError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isPublishError(error)) return error;
-    throw error;
-  }
-  assert.fail('expected a PublishError');
+  return { client, counts: countCommands(client) };
 }
 
 describe('SqsPublisher against fauxqs', () => {
@@ -78,7 +33,7 @@ describe('SqsPublisher against fauxqs', () => {
     const first = await publisher.publish({ id: 'test-1' });
     await publisher.publish({ id: 'test-2' });
 
-    const received = await receive(queue.url, 2);
+    const received = await receiveAll(aws, queue.url, 2);
     assert.deepEqual(
       received.map((message) => JSON.parse(message.Body ?? '')).sort((a, b) => a.id.localeCompare(b.id)),
       [{ id: 'test-1' }, { id: 'test-2' }],
@@ -96,7 +51,7 @@ describe('SqsPublisher against fauxqs', () => {
 
     await publisher.publish('hello');
 
-    const [message] = await receive(queue.url, 1);
+    const [message] = await receiveAll(aws, queue.url, 1);
     assert.equal(message?.Body, '"hello"');
     assert.equal(counts.get('GetQueueUrlCommand'), undefined);
     client.destroy();
@@ -113,7 +68,7 @@ describe('SqsPublisher against fauxqs', () => {
     await publisher.publish({ own: true });
     await publisher.stop();
 
-    const [message] = await receive(queue.url, 1);
+    const [message] = await receiveAll(aws, queue.url, 1);
     assert.equal(message?.Body, '{"own":true}');
   });
 
@@ -135,7 +90,7 @@ describe('SqsPublisher against fauxqs', () => {
       },
     );
 
-    const [message] = await receive(queue.url, 1);
+    const [message] = await receiveAll(aws, queue.url, 1);
     const attributes = message?.MessageAttributes ?? {};
     assert.deepEqual(
       { DataType: attributes.kind?.DataType, StringValue: attributes.kind?.StringValue },
@@ -165,7 +120,7 @@ describe('SqsPublisher against fauxqs', () => {
     ]);
     await publisher.publish({ n: 3 }, { groupId: 'customer-7', deduplicationId: 'order-3' });
 
-    const received = await receive(queue.url, 3);
+    const received = await receiveAll(aws, queue.url, 3);
     const extra = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.url, WaitTimeSeconds: 0 }));
     assert.deepEqual(
       received.map((message) => JSON.parse(message.Body ?? '').n),
@@ -186,7 +141,7 @@ describe('SqsPublisher against fauxqs', () => {
 
     assert.equal(counts.get('SendMessageBatchCommand'), 3);
     assert.equal(new Set(results.map((result) => result.messageId)).size, 25);
-    const received = await receive(queue.url, 25);
+    const received = await receiveAll(aws, queue.url, 25);
     assert.deepEqual(
       received.map((message) => JSON.parse(message.Body ?? '').n).sort((a, b) => a - b),
       Array.from({ length: 25 }, (_, n) => n),
@@ -203,7 +158,7 @@ describe('SqsPublisher against fauxqs', () => {
     await publisher.publishBatch(bodies.map((message) => ({ message })));
 
     assert.equal(counts.get('SendMessageBatchCommand'), 3);
-    const received = await receive(queue.url, 6);
+    const received = await receiveAll(aws, queue.url, 6);
     assert.deepEqual(received.map((message) => message.Body).sort(), [...bodies].sort());
     client.destroy();
   });
@@ -221,7 +176,7 @@ describe('SqsPublisher against fauxqs', () => {
 
     await publisher.publish(body);
 
-    const [message] = await receive(queue.url, 1);
+    const [message] = await receiveAll(aws, queue.url, 1);
     assert.equal(message?.Body?.length, body.length);
   });
 
@@ -259,7 +214,7 @@ describe('SqsPublisher against fauxqs', () => {
       [0, 2],
     );
     assert.equal(counts.get('SendMessageBatchCommand'), 1);
-    const received = await receive(queue.url, 2);
+    const received = await receiveAll(aws, queue.url, 2);
     assert.deepEqual(received.map((message) => message.Body).sort(), ['small-0', 'small-2']);
     client.destroy();
   });

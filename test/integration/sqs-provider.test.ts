@@ -21,7 +21,8 @@ import type { SqsProviderOptions } from 'loafer/sqs';
 import { SqsProvider } from 'loafer/sqs';
 import { MemoryLogger } from 'loafer/testing';
 import type { LocalAws, TestQueue } from '../support/fauxqs.js';
-import { startLocalAws, TEST_CREDENTIALS, TEST_REGION } from '../support/fauxqs.js';
+import { countCommands, startLocalAws, TEST_CREDENTIALS, TEST_REGION } from '../support/fauxqs.js';
+import { queueSize } from '../support/waits.js';
 import { recordRequests, TRANSPORTS } from './sqs-fixtures.js';
 
 /** Only there so that a broken test fails instead of hanging. */
@@ -36,21 +37,6 @@ before(async () => {
 after(async () => {
   await aws.stop();
 });
-
-/** An SQS client whose commands are counted by name, through its middleware stack. */
-function countingClient(): { client: SQSClient; counts: Map<string, number> } {
-  const client = new SQSClient(aws.clientOptions);
-  const counts = new Map<string, number>();
-  client.middlewareStack.add(
-    (next, context) => (args) => {
-      const name = context.commandName ?? 'unknown';
-      counts.set(name, (counts.get(name) ?? 0) + 1);
-      return next(args);
-    },
-    { step: 'initialize', name: 'countCommands' },
-  );
-  return { client, counts };
-}
 
 /** Runs a child process with `script` (ESM, loafer importable) in `env`; resolves with its last stdout line. */
 async function runChild(
@@ -102,12 +88,6 @@ async function send(queue: TestQueue, body: string): Promise<string> {
 
 function inflightCount(queue: TestQueue): number {
   return aws.server.inspectQueue(queue.name)?.messages.inflight.length ?? -1;
-}
-
-function queueSize(queue: TestQueue): number {
-  const messages = aws.server.inspectQueue(queue.name)?.messages;
-  if (messages === undefined) return -1;
-  return messages.ready.length + messages.delayed.length + messages.inflight.length;
 }
 
 for (const transport of TRANSPORTS) {
@@ -385,7 +365,7 @@ for (const transport of TRANSPORTS) {
 
         assert.equal(requests.count('DeleteMessageBatch'), 3);
         assert.equal(requests.count('DeleteMessage'), 0);
-        assert.equal(queueSize(queue), 0);
+        assert.equal(queueSize(aws, queue), 0);
       });
 
       it('resolves for a stale receipt instead of failing', async () => {
@@ -400,7 +380,7 @@ for (const transport of TRANSPORTS) {
         await source.stop();
 
         assert.equal(second?.receiveCount, 2);
-        assert.equal(queueSize(queue), 0);
+        assert.equal(queueSize(aws, queue), 0);
       });
 
       it('sends pending deletes when stopped, then rejects new calls', async () => {
@@ -423,7 +403,7 @@ for (const transport of TRANSPORTS) {
             (error: unknown) => error,
           );
 
-        assert.equal(queueSize(queue), 0);
+        assert.equal(queueSize(aws, queue), 0);
         assert.ok(late instanceof ProviderError);
         assert.equal(late.code, 'LOAFER_ERR_PROVIDER_STOPPED');
         assert.ok(lateFetch instanceof ProviderError);
@@ -589,7 +569,7 @@ for (const transport of TRANSPORTS) {
         assert.deepEqual([...(attributes?.blob?.BinaryValue ?? [])], [0, 1, 255]);
         assert.equal(attributes?.origin?.StringValue, 'test');
         assert.equal(attributes?.LoaferErrorCode?.StringValue, 'LOAFER_ERR_TRANSLATION_NOT_JSON');
-        assert.equal(queueSize(queue), 0);
+        assert.equal(queueSize(aws, queue), 0);
       });
     });
 
@@ -637,7 +617,7 @@ for (const transport of TRANSPORTS) {
         assert.equal(code, 0, stderr);
         assert.deepEqual(JSON.parse(last), { isFifo: false, bodies: ['from env'] });
         assert.doesNotMatch(stderr, /differs from SQSClient resolved endpoint/);
-        assert.equal(queueSize(queue), 0);
+        assert.equal(queueSize(aws, queue), 0);
         assert.ok(requests.authorizations.length >= 4, `${requests.authorizations.length} requests`);
         for (const authorization of requests.authorizations) {
           assert.match(
@@ -686,7 +666,8 @@ describe('SqsProvider with your own client (fauxqs)', () => {
   it('sends every request through that client', async () => {
     const queue = await aws.createQueue('own-client-requests');
     await send(queue, 'yours');
-    const { client, counts } = countingClient();
+    const client = new SQSClient(aws.clientOptions);
+    const counts = countCommands(client);
     const source = new SqsProvider({
       queue: queue.name,
       client,
@@ -702,7 +683,7 @@ describe('SqsProvider with your own client (fauxqs)', () => {
     assert.equal(counts.get('GetQueueUrlCommand'), 1);
     assert.equal(counts.get('ReceiveMessageCommand'), 1);
     assert.equal(counts.get('DeleteMessageBatchCommand'), 1);
-    assert.equal(queueSize(queue), 0);
+    assert.equal(queueSize(aws, queue), 0);
     client.destroy();
   });
 

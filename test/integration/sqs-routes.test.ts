@@ -8,16 +8,14 @@ import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import type { LoaferEventMap, Route } from 'loafer';
+import type { Route } from 'loafer';
 import { isLoaferError, Manager, ProviderError, silentLogger } from 'loafer';
 import { snsQueueRoute, sqsRoute } from 'loafer/sqs';
 import { z } from 'zod';
 import type { LocalAws, TestQueue } from '../support/fauxqs.js';
 import { startLocalAws, TEST_CREDENTIALS, TEST_REGION } from '../support/fauxqs.js';
+import { eventually, nextEvent, queueSize } from '../support/waits.js';
 import { recordRequests, TRANSPORTS } from './sqs-fixtures.js';
-
-/** Only there so that a broken test fails instead of hanging. */
-const DEADLINE_MS = 15_000;
 
 let aws: LocalAws;
 
@@ -34,38 +32,6 @@ const Friend = z.object({ id: z.string(), username: z.string(), github_url: z.st
 // biome-ignore lint/suspicious/noExplicitAny: routes of any content type run together.
 function manager(...routes: Route<any, any>[]): Manager {
   return new Manager({ routes, logger: silentLogger, shutdownTimeoutMs: 10_000 });
-}
-
-/** Resolves with the first payload of `event` that matches. */
-function nextEvent<E extends keyof LoaferEventMap>(
-  target: Manager,
-  event: E,
-  matches: (payload: LoaferEventMap[E]) => boolean = () => true,
-): Promise<LoaferEventMap[E]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${event} event before the deadline`)), DEADLINE_MS);
-    const off = target.on(event, (payload) => {
-      if (!matches(payload)) return;
-      clearTimeout(timer);
-      off();
-      resolve(payload);
-    });
-  });
-}
-
-/** Polls `predicate` until it holds, or fails at the deadline. */
-async function eventually(predicate: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + DEADLINE_MS;
-  while (!predicate()) {
-    assert.ok(Date.now() < deadline, `gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-function queueSize(queue: TestQueue): number {
-  const messages = aws.server.inspectQueue(queue.name)?.messages;
-  if (messages === undefined) return -1;
-  return messages.ready.length + messages.delayed.length + messages.inflight.length;
 }
 
 async function send(queue: TestQueue, body: string): Promise<string> {
@@ -127,7 +93,7 @@ for (const transport of TRANSPORTS) {
           origin: { dataType: 'String', value: 'tutorial' },
         },
       ]);
-      assert.equal(queueSize(queue), 0);
+      assert.equal(queueSize(aws, queue), 0);
     });
 
     it('redelivers a message whose handler returned false, then moves it to the dead-letter queue', async () => {
@@ -157,7 +123,7 @@ for (const transport of TRANSPORTS) {
         { receiveCount: 2, isLastAttempt: true },
       ]);
       assert.equal(aws.server.inspectQueue(dlq.name)?.messages.ready[0]?.messageId, id);
-      assert.equal(queueSize(queue), 0);
+      assert.equal(queueSize(aws, queue), 0);
     });
 
     it('hands non-JSON and envelope-less bodies to the error handler, keeps them, and serves the next message', async () => {
@@ -192,7 +158,7 @@ for (const transport of TRANSPORTS) {
         'LOAFER_ERR_TRANSLATION_NOT_JSON',
         'LOAFER_ERR_TRANSLATION_NOT_SNS_ENVELOPE',
       ]);
-      assert.equal(queueSize(queue), 2, 'the two bad messages are still in the queue');
+      assert.equal(queueSize(aws, queue), 2, 'the two bad messages are still in the queue');
     });
 
     it('lets an in-flight handler finish on stop, deletes its message, and does not wait for the long poll', async () => {
@@ -229,7 +195,7 @@ for (const transport of TRANSPORTS) {
       await running;
 
       assert.equal(stoppedBeforeHandler, false, 'stop waited for the handler');
-      assert.equal(queueSize(queue), 0, 'the message was deleted');
+      assert.equal(queueSize(aws, queue), 0, 'the message was deleted');
       assert.ok(stopTookMs < 2000, `stop took ${stopTookMs} ms after the handler finished (20 s long polls)`);
     });
 
@@ -282,7 +248,7 @@ for (const transport of TRANSPORTS) {
         deleteRequests >= 3 && deleteRequests <= 4,
         `${deleteRequests} DeleteMessageBatch requests for 30 messages`,
       );
-      assert.equal(queueSize(queue), 0);
+      assert.equal(queueSize(aws, queue), 0);
     });
 
     it('survives a delete whose receipt went stale while the handler ran', async () => {
@@ -324,7 +290,7 @@ for (const transport of TRANSPORTS) {
       assert.deepEqual(receiveCounts.slice(0, 2).sort(), [1, 2]);
       assert.deepEqual(ackFailures, []);
       assert.equal(typeof afterward, 'string');
-      assert.equal(queueSize(queue), 0);
+      assert.equal(queueSize(aws, queue), 0);
     });
 
     it('keeps a long handler’s message hidden with the visibility heartbeat', async () => {
@@ -364,7 +330,7 @@ for (const transport of TRANSPORTS) {
       await running;
 
       assert.deepEqual(receiveCounts, [1]);
-      assert.equal(queueSize(queue), 0);
+      assert.equal(queueSize(aws, queue), 0);
     });
 
     it('moves an untranslatable message to the dead-letter queue with the reason, and serves the next one', async () => {
@@ -404,7 +370,7 @@ for (const transport of TRANSPORTS) {
       assert.equal(code, 'LOAFER_ERR_TRANSLATION_NOT_JSON');
       assert.deepEqual(handled, [{ ok: true }]);
       assert.deepEqual(errorHandlerCalls, []);
-      assert.equal(queueSize(queue), 0);
+      assert.equal(queueSize(aws, queue), 0);
       const moved = aws.server.inspectQueue(dlq.name)?.messages.ready[0];
       assert.equal(moved?.body, 'not json');
       assert.equal(moved?.messageAttributes.LoaferErrorCode?.StringValue, 'LOAFER_ERR_TRANSLATION_NOT_JSON');
@@ -432,7 +398,7 @@ for (const transport of TRANSPORTS) {
       const moved = aws.server.inspectQueue(dlq.name)?.messages.ready[0];
       assert.equal(moved?.body, '{broken');
       assert.equal(moved?.messageGroupId, 'g-7');
-      assert.equal(queueSize(queue), 0);
+      assert.equal(queueSize(aws, queue), 0);
     });
 
     it('reports an unreachable endpoint as a retryable ProviderError and keeps backing off', async () => {
@@ -503,7 +469,7 @@ for (const transport of TRANSPORTS) {
       await running;
 
       assert.deepEqual(groups, ['g-1']);
-      assert.equal(queueSize(queue), 0);
+      assert.equal(queueSize(aws, queue), 0);
     });
   });
 }

@@ -3,8 +3,14 @@
 // per test (names are unique).
 import { randomUUID } from 'node:crypto';
 import { SNSClient } from '@aws-sdk/client-sns';
-import type { QueueAttributeName } from '@aws-sdk/client-sqs';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Message, QueueAttributeName } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
 
 /** Credentials fauxqs accepts (it never validates them). */
@@ -99,4 +105,45 @@ export async function startLocalAws(options: { messageSpies?: boolean } = {}): P
       await server.stop();
     },
   };
+}
+
+/** A client whose commands are counted by name, by a middleware on its own stack (real SDK, no mock). */
+export function countCommands<C extends SQSClient | SNSClient>(client: C): Map<string, number> {
+  const counts = new Map<string, number>();
+  (client.middlewareStack as SQSClient['middlewareStack']).add(
+    (next, context) => async (args) => {
+      const name = context.commandName ?? 'unknown';
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCommands' },
+  );
+  return counts;
+}
+
+/**
+ * Receives — and deletes, so that a FIFO queue hands out a group's next message — until `count`
+ * messages arrived or three polls in a row came back empty.
+ */
+export async function receiveAll(aws: LocalAws, url: string, count: number): Promise<Message[]> {
+  const messages: Message[] = [];
+  let empty = 0;
+  while (messages.length < count && empty < 3) {
+    const output = await aws.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: url,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        MessageAttributeNames: ['All'],
+        MessageSystemAttributeNames: ['All'],
+      }),
+    );
+    const received = output.Messages ?? [];
+    if (received.length === 0) empty += 1;
+    messages.push(...received);
+    for (const message of received) {
+      await aws.sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle }));
+    }
+  }
+  return messages;
 }
