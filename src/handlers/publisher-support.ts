@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { createDefaultLogger } from '../core/logger.js';
-import { checkFunction, checkInteger, checkString, checkThat } from '../core/validate.js';
+import { checkFunction, checkInteger, checkThat } from '../core/validate.js';
 import type { PublishRetryOptions, ResolvedPublishRetryOptions } from './publish-engine.js';
 import { resolvePublishRetryOptions } from './publish-engine.js';
 import type { PublishFailure } from './publish-error.js';
@@ -61,84 +61,6 @@ export function stoppedError(target: string, count: number): PublishError {
 /** SDK `send()` options carrying `signal`, if any. */
 export function sendOptions(signal: AbortSignal | undefined): { abortSignal?: AbortSignal } {
   return signal === undefined ? {} : { abortSignal: signal };
-}
-
-/** The client settings both publishers accept (as the SQS provider does). */
-export interface AwsClientFields<Credentials> {
-  readonly region?: string;
-  readonly endpoint?: string;
-  readonly credentials?: Credentials | undefined;
-  readonly maxAttempts?: number;
-}
-
-/** Client settings after validation, ready for `new SQSClient()` / `new SNSClient()`. */
-export interface AwsClientConfig<Credentials> {
-  region?: string;
-  endpoint?: string;
-  credentials?: Credentials;
-  maxAttempts: number;
-}
-
-const CLIENT_FIELDS = ['region', 'endpoint', 'credentials', 'maxAttempts'] as const;
-
-/**
- * Validates `client` (the caller's SDK client) or the settings of the client to create; they exclude
- * each other.
- *
- * @throws {ConfigurationError} naming the invalid option (credentials are never echoed).
- */
-export function resolveAwsClientConfig<Client extends { send: unknown }, Credentials>(
-  options: AwsClientFields<Credentials> & { readonly client?: Client },
-  clientName: string,
-): { client: Client | undefined; clientConfig: AwsClientConfig<Credentials> } {
-  const client = options.client;
-  if (client !== undefined) {
-    checkThat(
-      typeof client === 'object' && client !== null && typeof client.send === 'function',
-      'client',
-      `an ${clientName}`,
-      client,
-    );
-    for (const name of CLIENT_FIELDS) {
-      checkThat(
-        options[name] === undefined,
-        name,
-        'left out when `client` is given (configure your client instead)',
-        name === 'credentials' ? '[credentials]' : options[name],
-      );
-    }
-  }
-  const clientConfig: AwsClientConfig<Credentials> = {
-    maxAttempts: checkInteger('maxAttempts', options.maxAttempts, 1, { min: 1, max: 10 }),
-  };
-  const region = checkString('region', options.region, undefined);
-  if (region !== undefined) clientConfig.region = region;
-  const endpoint = checkString('endpoint', options.endpoint, undefined);
-  if (endpoint !== undefined) {
-    let isValid = false;
-    try {
-      isValid = /^https?:$/.test(new URL(endpoint).protocol);
-    } catch {
-      isValid = false;
-    }
-    checkThat(isValid, 'endpoint', 'an http(s) URL', endpoint);
-    clientConfig.endpoint = endpoint;
-  }
-  const credentials = options.credentials as unknown;
-  if (credentials !== undefined) {
-    checkThat(
-      typeof credentials === 'function' ||
-        (typeof credentials === 'object' &&
-          credentials !== null &&
-          typeof (credentials as { accessKeyId?: unknown }).accessKeyId === 'string' &&
-          typeof (credentials as { secretAccessKey?: unknown }).secretAccessKey === 'string'),
-      'credentials',
-      'an object with accessKeyId and secretAccessKey, or a credential provider function',
-      typeof credentials === 'object' && credentials !== null ? '[credentials]' : credentials,
-    );
-    clientConfig.credentials = options.credentials as Credentials;
-  }
-  return { client, clientConfig };
 }
 
 /** The options both publishers take besides their target and client settings (documented on each). */

@@ -3,6 +3,7 @@ import { ListTopicsCommand, PublishBatchCommand, PublishCommand, SNSClient } fro
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { checkObject, checkString, checkThat } from '../core/validate.js';
+import { resolveAwsClientConfig } from '../providers/aws/client-config.js';
 import { awsErrorCode } from '../providers/aws/errors.js';
 import type {
   PublishCallOptions,
@@ -14,7 +15,7 @@ import type { PublishError, PublishResult } from './publish-error.js';
 import type { MessageEncoderOption, PreparedEntry, PublishMessageFields } from './publish-message.js';
 import type { PublisherWire } from './publisher-core.js';
 import { PublisherCore } from './publisher-core.js';
-import { resolveAwsClientConfig, resolveCommonPublisherOptions } from './publisher-support.js';
+import { resolveCommonPublisherOptions } from './publisher-support.js';
 
 /** SNS's limit on a message (body and attributes), and on a PublishBatch request: 256 KiB. */
 export const SNS_MAX_MESSAGE_BYTES = 262_144;

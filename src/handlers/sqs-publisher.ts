@@ -8,6 +8,7 @@ import {
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { checkObject, checkString, checkThat } from '../core/validate.js';
+import { resolveAwsClientConfig } from '../providers/aws/client-config.js';
 import { isQueueNotFoundError } from '../providers/aws/errors.js';
 import type {
   PublishCallOptions,
@@ -19,7 +20,7 @@ import type { PublishError, PublishResult } from './publish-error.js';
 import type { MessageEncoderOption, PreparedEntry, PublishMessageFields } from './publish-message.js';
 import type { PublisherWire } from './publisher-core.js';
 import { PublisherCore } from './publisher-core.js';
-import { resolveAwsClientConfig, resolveCommonPublisherOptions } from './publisher-support.js';
+import { resolveCommonPublisherOptions } from './publisher-support.js';
 
 /** SQS's limit on a message, and on a batch request, since August 2025 (1 MiB). */
 export const SQS_MAX_MESSAGE_BYTES = 1_048_576;

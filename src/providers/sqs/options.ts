@@ -1,10 +1,10 @@
-import type { SQSClientConfig } from '@aws-sdk/client-sqs';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient, SQSClientConfig } from '@aws-sdk/client-sqs';
 import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import { MAX_VISIBILITY_SECONDS } from '../../core/retry.js';
 import { checkFunction, checkInteger, checkObject, checkString, checkThat } from '../../core/validate.js';
+import { resolveAwsClientConfig } from '../aws/client-config.js';
 import type { SqsTransportName } from './transport.js';
 
 /** The longest long poll SQS allows, in seconds. */
@@ -182,7 +182,6 @@ export interface ResolvedSqsProviderOptions {
 const QUEUE_URL = /^https?:\/\//i;
 /** SQS queue names: up to 80 letters, digits, hyphens and underscores, `.fifo` for FIFO queues. */
 const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$|^[A-Za-z0-9_-]{1,75}\.fifo$/;
-const CLIENT_OPTIONS = ['region', 'endpoint', 'credentials', 'maxAttempts'] as const;
 
 /** Whether `queue` is a queue URL rather than a name. */
 export function isQueueUrl(queue: string): boolean {
@@ -239,24 +238,10 @@ export function resolveSqsProviderOptions(options: SqsProviderOptions): Resolved
     options.queue,
   );
 
-  const client = options.client;
-  if (client !== undefined) {
-    checkThat(
-      client instanceof SQSClient ||
-        (typeof client === 'object' && client !== null && typeof (client as SQSClient).send === 'function'),
-      'client',
-      'an SQSClient of @aws-sdk/client-sqs',
-      client,
-    );
-    for (const name of CLIENT_OPTIONS) {
-      checkThat(
-        options[name] === undefined,
-        name,
-        'left out when `client` is given (configure your client instead)',
-        options[name],
-      );
-    }
-  }
+  const { client, clientConfig: common } = resolveAwsClientConfig<
+    SQSClient,
+    NonNullable<SQSClientConfig['credentials']>
+  >(options, 'SQSClient of @aws-sdk/client-sqs');
   checkThat(
     options.transport === undefined || options.transport === 'lean' || options.transport === 'sdk',
     'transport',
@@ -271,41 +256,12 @@ export function resolveSqsProviderOptions(options: SqsProviderOptions): Resolved
   );
   const transport: SqsTransportName = options.transport ?? (client === undefined ? 'lean' : 'sdk');
   const clientConfig: { -readonly [K in keyof SQSClientConfig]: SQSClientConfig[K] } = {
-    maxAttempts: checkInteger('maxAttempts', options.maxAttempts, 1, { min: 1, max: 10 }),
+    ...common,
     // Requests go to the configured endpoint (or AWS_ENDPOINT_URL, or the region's), never to the
     // host of the queue URL: that host may not resolve (local servers), and the SDK would warn on
     // every request that it differs.
     useQueueUrlAsEndpoint: false,
   };
-  const region = checkString('region', options.region, undefined);
-  if (region !== undefined) clientConfig.region = region;
-  const endpoint = checkString('endpoint', options.endpoint, undefined);
-  if (endpoint !== undefined) {
-    let isValid = false;
-    try {
-      isValid = /^https?:$/.test(new URL(endpoint).protocol);
-    } catch {
-      isValid = false;
-    }
-    checkThat(isValid, 'endpoint', 'an http(s) URL', endpoint);
-    clientConfig.endpoint = endpoint;
-  }
-  if (options.credentials !== undefined) {
-    checkThat(
-      typeof options.credentials === 'function' ||
-        (typeof options.credentials === 'object' &&
-          options.credentials !== null &&
-          typeof options.credentials.accessKeyId === 'string' &&
-          typeof options.credentials.secretAccessKey === 'string'),
-      'credentials',
-      'an object with accessKeyId and secretAccessKey, or a credential provider function',
-      // Never echo a secret in an error message.
-      typeof options.credentials === 'object' && options.credentials !== null
-        ? '[credentials]'
-        : options.credentials,
-    );
-    clientConfig.credentials = options.credentials;
-  }
 
   const waitTimeSeconds = checkInteger('waitTimeSeconds', options.waitTimeSeconds, MAX_WAIT_TIME_SECONDS, {
     min: 0,
